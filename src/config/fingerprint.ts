@@ -1,0 +1,26 @@
+// The configuration fingerprint: the part of the `-V=full` suffix that makes Go's build cache
+// distinguish builds made with different aspects or a different orchestrion.
+import { createHash } from 'node:crypto';
+import type { Aspect } from '../wasm/api.ts';
+
+/** JSON with object keys sorted, so equal configurations hash equally whatever their key order. */
+export function canonicalJSON(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJSON).join(',')}]`;
+  if (typeof v === 'object' && v !== null) {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .sort()
+      .filter((k) => o[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJSON(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** `orchestrion@<version>;<fingerprint>` for a tool identity and a set of aspects. */
+export function versionSuffix(version: string, toolBuildID: string, aspects: Aspect[]): string {
+  const h = createHash('sha512');
+  h.update(`orchestrion-ts\0${version}\0${toolBuildID}\0`);
+  h.update(canonicalJSON(aspects));
+  return `orchestrion@v${version};${h.digest('base64url')}`;
+}

@@ -1,0 +1,59 @@
+// A job server started on its own by the first toolexec call of a `go` command that was not run
+// through `orchestrion go`. It serves the toolexec calls of that one `go` process and exits when that
+// process ends, or after an idle timeout.
+//   node dist/jobserver/daemon.js <dir> <go pid> <lock file>
+import * as fs from 'node:fs';
+import { logEvent } from '../log.ts';
+import { moduleRoot } from './moduleroot.ts';
+import { JobServer } from './server.ts';
+
+const [dir, pidArg, lockFile] = process.argv.slice(2);
+const goPid = Number(pidArg);
+if (!dir || !Number.isInteger(goPid) || !lockFile) {
+  console.error('usage: daemon.js <dir> <go pid> <lock file>');
+  process.exit(2);
+}
+const idleMs = Number(process.env.ORCHESTRION_DAEMON_IDLE_MS) || 5 * 60_000;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+// The `go` command's working directory decides the main module, as for `orchestrion go`.
+let cwd = process.cwd();
+try {
+  cwd = fs.readlinkSync(`/proc/${goPid}/cwd`);
+} catch {
+  // not Linux, or the process is gone: fall back to the directory the daemon was started in
+}
+let server: JobServer;
+try {
+  server = await JobServer.listen({ root: await moduleRoot(cwd), dir });
+} catch (err) {
+  console.error(`orchestrion job server: ${(err as Error).message}`);
+  fs.rmSync(lockFile, { force: true });
+  process.exit(1);
+}
+fs.rmSync(lockFile, { force: true });
+
+let closing = false;
+async function shutdown(reason: string): Promise<void> {
+  if (closing) return;
+  closing = true;
+  logEvent('daemon.exit', { reason });
+  await server.close();
+  process.exit(0);
+}
+const timer = setInterval(() => {
+  if (!alive(goPid)) void shutdown(`go process ${goPid} ended`);
+  else if (server.connectionCount === 0 && Date.now() - server.lastActivity > idleMs) void shutdown('idle');
+}, 250);
+timer.unref?.call(timer);
+setInterval(() => {}, 1 << 30); // keep the process alive
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,25 @@
+// The main module's root directory: where orchestrion.tool.go and orchestrion.yml live.
+import * as path from 'node:path';
+import { execa } from 'execa';
+
+export async function moduleRoot(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  let gomod: string;
+  try {
+    gomod = (await execa('go', ['env', 'GOMOD'], { cwd, env: { ...env, GOFLAGS: stripToolexec(env.GOFLAGS) } })).stdout.trim();
+  } catch (err) {
+    const e = err as Error & { code?: string; stderr?: string };
+    if (e.code === 'ENOENT') throw new Error('the Go toolchain is not installed or not on PATH (go env GOMOD failed: go: not found)');
+    throw new Error(`go env GOMOD in ${cwd}: ${e.stderr?.trim() || e.message}`);
+  }
+  // Outside a module (or GO111MODULE=off) there is no configuration root; the directory itself is used.
+  if (gomod === '' || gomod === '/dev/null' || gomod === 'NUL') return cwd;
+  return path.dirname(gomod);
+}
+
+/** GOFLAGS without -toolexec: child `go` commands of the server must not recurse into orchestrion. */
+export function stripToolexec(goflags: string | undefined): string {
+  return (goflags ?? '')
+    .split(/\s+/)
+    .filter((w) => w !== '' && !/^--?toolexec(=|$)/.test(w))
+    .join(' ');
+}

@@ -1,0 +1,167 @@
+// The job-server protocol: every request and response between a toolexec process and the job
+// server. This file is the only definition of the wire format; client.ts and server.ts import it.
+//
+// Transport: a Unix socket; one JSON object per line in each direction. Every request carries the
+// protocol version (`v`), so the version handshake costs no extra round trip: a server that speaks
+// another version answers with an error naming both.
+
+export const PROTOCOL_VERSION = 1;
+
+/** Environment variable through which every toolexec child finds the job server. */
+export const JOBSERVER_ENV = 'ORCHESTRION_JOBSERVER_URL';
+
+/** A modified or re-usable build artifact, by label (`_pkg_.a`, `go_asm.h`). */
+export type Artifacts = Record<string, string>;
+
+export interface VersionSuffixParams {
+  /** Absolute path of the tool asked for `-V=full` (its GOROOT identifies the toolchain). */
+  tool: string;
+}
+export interface VersionSuffixResult {
+  /** `orchestrion@<version>;<fingerprint>`, appended to the tool's own `-V=full` line. */
+  suffix: string;
+}
+
+export interface BuildStartParams {
+  importPath: string;
+  buildID: string;
+}
+/** Either this caller owns the build (token), or another caller already built it (reuse). */
+export type BuildStartResult = { token: string } | { reuse: Artifacts };
+
+export interface BuildFinishParams {
+  importPath: string;
+  buildID: string;
+  token: string;
+  /** On success: the artifacts to keep for later callers. */
+  artifacts?: Artifacts;
+  /** On failure: the message waiters inherit. */
+  error?: string;
+}
+export type BuildFinishResult = Record<string, never>;
+
+export interface InstrumentParams {
+  /** TOOLEXEC_IMPORTPATH of the compile. */
+  importPath: string;
+  /** The compile's `-p`. */
+  packageName: string;
+  /** Absolute paths of the compile's `.go` files, in command-line order. */
+  files: string[];
+  importcfg: string;
+  /** The compile's `-lang`, or "" when absent. */
+  lang: string;
+  goos: string;
+  goarch: string;
+  /** Absolute path of the compiler (its GOROOT selects the wasm module built by that toolchain). */
+  tool: string;
+}
+export interface SyntheticReference {
+  path: string;
+  kind: 'import' | 'relocation';
+  aspect: string;
+}
+export interface Diagnostic {
+  file: string;
+  line: number;
+  column: number;
+  aspect?: string;
+  message: string;
+}
+export interface InstrumentResult {
+  /** Only modified files: original path → new content. */
+  files: { path: string; content: string }[];
+  references: SyntheticReference[];
+  /** Minimum Go language level the injected code requires ("" for none). */
+  langLevel: string;
+  /** Fatal problems (syntax errors, template execution errors). Non-empty → the compile fails. */
+  errors: Diagnostic[];
+  /** True when pre-filters decided no aspect can apply and the wasm injector was not called. */
+  skipped: boolean;
+}
+
+export type StatsParams = Record<string, never>;
+export interface StatsResult {
+  requests: Record<string, number>;
+  instrumented: number;
+  skipped: number;
+}
+
+/** Method name → params and result types. */
+export interface Methods {
+  'version.suffix': { params: VersionSuffixParams; result: VersionSuffixResult };
+  'build.start': { params: BuildStartParams; result: BuildStartResult };
+  'build.finish': { params: BuildFinishParams; result: BuildFinishResult };
+  instrument: { params: InstrumentParams; result: InstrumentResult };
+  stats: { params: StatsParams; result: StatsResult };
+}
+export type Method = keyof Methods;
+export const METHODS: readonly Method[] = ['version.suffix', 'build.start', 'build.finish', 'instrument', 'stats'];
+
+export interface Request<M extends Method = Method> {
+  v: number;
+  id: number;
+  method: M;
+  params: Methods[M]['params'];
+}
+export type Response<M extends Method = Method> =
+  | { id: number; result: Methods[M]['result'] }
+  | { id: number; error: { message: string } };
+
+/** Checks the shape of a decoded request; returns an error message, or undefined when valid. */
+export function checkRequest(msg: unknown): string | undefined {
+  if (typeof msg !== 'object' || msg === null) return 'request is not a JSON object';
+  const r = msg as Partial<Request>;
+  if (typeof r.id !== 'number') return 'request has no numeric "id"';
+  if (r.v !== PROTOCOL_VERSION) {
+    return `protocol version mismatch: client speaks ${String(r.v)}, server speaks ${PROTOCOL_VERSION} (mixed orchestrion installations?)`;
+  }
+  if (typeof r.method !== 'string' || !METHODS.includes(r.method as Method)) {
+    return `unknown method ${JSON.stringify(r.method)}`;
+  }
+  if (typeof r.params !== 'object' || r.params === null) return `${r.method}: "params" must be an object`;
+  const p = r.params as unknown as Record<string, unknown>;
+  const need = (...keys: string[]): string | undefined => {
+    for (const k of keys) {
+      if (typeof p[k] !== 'string' || (k !== 'lang' && p[k] === '')) return `${r.method}: invalid request: "${k}" must be a non-empty string`;
+    }
+    return undefined;
+  };
+  switch (r.method) {
+    case 'version.suffix':
+      return need('tool');
+    case 'build.start':
+      return need('importPath', 'buildID');
+    case 'build.finish':
+      return need('importPath', 'buildID', 'token');
+    case 'instrument':
+      if (!Array.isArray(p.files) || !p.files.every((f) => typeof f === 'string')) return 'instrument: "files" must be an array of strings';
+      return need('importPath', 'packageName', 'importcfg', 'goos', 'goarch', 'tool') ?? (typeof p.lang === 'string' ? undefined : 'instrument: "lang" must be a string');
+    case 'stats':
+      return undefined;
+  }
+}
+
+/** Encodes one message as a line. */
+export function encode(msg: unknown): string {
+  return JSON.stringify(msg) + '\n';
+}
+
+/** Splits a byte stream into lines; calls onLine for each complete one. */
+export function lineReader(onLine: (line: string) => void): (chunk: Buffer) => void {
+  let pending = '';
+  return (chunk) => {
+    pending += chunk.toString('utf8');
+    let nl: number;
+    while ((nl = pending.indexOf('\n')) >= 0) {
+      const line = pending.slice(0, nl);
+      pending = pending.slice(nl + 1);
+      if (line.length > 0) onLine(line);
+    }
+  };
+}
+
+/** A job server address: `unix:<absolute socket path>`. */
+export function socketPathOf(url: string): string {
+  if (!url.startsWith('unix:')) throw new Error(`${JOBSERVER_ENV}=${url}: expected "unix:<socket path>"`);
+  return url.slice('unix:'.length);
+}

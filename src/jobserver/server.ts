@@ -1,0 +1,276 @@
+// The job server: one per build (or a daemon shared by the toolexec calls of one `go` command).
+// It owns the state every toolexec process of a build shares: the loaded configuration and its
+// `-V=full` suffix, the never-build-twice table, and the pool of wasm injector workers.
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { ConfigError, loadConfig, type LoadedConfig } from '../config/load.ts';
+import { versionSuffix } from '../config/fingerprint.ts';
+import { fileMayMatch } from '../config/prefilter.ts';
+import { logEvent } from '../log.ts';
+import { InjectorPool } from '../pool/pool.ts';
+import { toolBuildID, toolVersion } from '../version.ts';
+import { ensureWasm, helpersHash, toolchainOfTool, type Toolchain } from '../wasm/module.ts';
+import { BuildOnce } from './buildonce.ts';
+import {
+  checkRequest,
+  encode,
+  lineReader,
+  type InstrumentParams,
+  type InstrumentResult,
+  type Method,
+  type Methods,
+  type Request,
+  type StatsResult,
+} from './protocol.ts';
+
+export interface ServerOptions {
+  /** Module root the configuration is loaded from. */
+  root: string;
+  /** Directory (mode 0700) holding the socket and the server's private files. */
+  dir: string;
+}
+
+interface ConfigState {
+  signature: string;
+  config: LoadedConfig;
+  suffix: string;
+}
+
+/** Paths whose packages are never woven, or only by tracer-internal aspects (config.md §1.7). */
+function specialCase(importPath: string): 'normal' | 'never' | 'tracer-internal' {
+  const under = (p: string) => importPath === p || importPath.startsWith(p + '/');
+  if (under('github.com/DataDog/orchestrion/runtime')) return 'normal';
+  if (under('github.com/DataDog/orchestrion')) return 'never';
+  if (under('gopkg.in/DataDog/dd-trace-go.v1')) return 'tracer-internal';
+  if (under('github.com/DataDog/dd-trace-go/internal/orchestrion/_integration')) return 'normal';
+  if (under('github.com/DataDog/dd-trace-go/v2/internal/orchestrion/_integration')) return 'normal';
+  if (under('github.com/DataDog/dd-trace-go')) return 'tracer-internal';
+  if (importPath === 'github.com/DataDog/go-tuf/client') return 'never';
+  return 'normal';
+}
+
+export class JobServer {
+  readonly url: string;
+  private readonly buildOnce: BuildOnce;
+  private readonly pools = new Map<string, Promise<InjectorPool>>();
+  private configState: Promise<ConfigState> | undefined;
+  private readonly sockets = new Set<net.Socket>();
+  private readonly stats: StatsResult = { requests: {}, instrumented: 0, skipped: 0 };
+  /** Time of the last request or disconnect; the daemon's idle timer reads it. */
+  lastActivity = Date.now();
+
+  private readonly opts: ServerOptions;
+  private readonly server: net.Server;
+  readonly socketPath: string;
+
+  private constructor(opts: ServerOptions, server: net.Server, socketPath: string) {
+    this.opts = opts;
+    this.server = server;
+    this.socketPath = socketPath;
+    this.url = `unix:${socketPath}`;
+    this.buildOnce = new BuildOnce(path.join(opts.dir, 'artifacts'));
+  }
+
+  static async listen(opts: ServerOptions): Promise<JobServer> {
+    fs.mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
+    fs.chmodSync(opts.dir, 0o700);
+    const socketPath = path.join(opts.dir, 'server.sock');
+    const server = net.createServer();
+    const js = new JobServer(opts, server, socketPath);
+    server.on('connection', (s) => js.accept(s));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(socketPath, () => {
+        server.removeListener('error', reject);
+        resolve();
+      });
+    });
+    fs.chmodSync(socketPath, 0o600);
+    logEvent('server.listen', { url: js.url, root: opts.root });
+    return js;
+  }
+
+  statsSnapshot(): StatsResult {
+    return structuredClone(this.stats);
+  }
+
+  get connectionCount(): number {
+    return this.sockets.size;
+  }
+
+  /**
+   * Loads and validates the configuration (and warms the pool of `tc`). Throws a ConfigError that
+   * names the file, position and aspect. Called by `orchestrion go` before it runs `go`.
+   */
+  async prepare(tc: Toolchain): Promise<string> {
+    return (await this.currentConfig(tc)).suffix;
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const pools = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.allSettled(pools.map(async (p) => (await p).close()));
+    fs.rmSync(this.opts.dir, { recursive: true, force: true });
+    logEvent('server.close', { stats: this.stats });
+  }
+
+  private accept(socket: net.Socket): void {
+    this.sockets.add(socket);
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      this.lastActivity = Date.now();
+    });
+    socket.on('error', () => socket.destroy());
+    socket.on(
+      'data',
+      lineReader((line) => {
+        this.lastActivity = Date.now();
+        let msg: unknown;
+        try {
+          msg = JSON.parse(line);
+        } catch {
+          socket.write(encode({ id: 0, error: { message: 'request is not valid JSON' } }));
+          return;
+        }
+        const id = typeof (msg as { id?: unknown })?.id === 'number' ? (msg as { id: number }).id : 0;
+        const problem = checkRequest(msg);
+        if (problem) {
+          socket.write(encode({ id, error: { message: problem } }));
+          return;
+        }
+        const req = msg as Request;
+        this.stats.requests[req.method] = (this.stats.requests[req.method] ?? 0) + 1;
+        this.handle(req.method, req.params).then(
+          (result) => socket.writable && socket.write(encode({ id, result })),
+          (err: Error) => socket.writable && socket.write(encode({ id, error: { message: err.message } })),
+        );
+      }),
+    );
+  }
+
+  private async handle<M extends Method>(method: M, params: Methods[M]['params']): Promise<Methods[M]['result']> {
+    type R = Methods[M]['result'];
+    switch (method) {
+      case 'version.suffix': {
+        const p = params as Methods['version.suffix']['params'];
+        return { suffix: (await this.currentConfig(toolchainOfTool(p.tool), true)).suffix } as R;
+      }
+      case 'build.start': {
+        const p = params as Methods['build.start']['params'];
+        logEvent('build.start', { importPath: p.importPath });
+        return (await this.buildOnce.start(p.importPath, p.buildID)) as R;
+      }
+      case 'build.finish': {
+        const p = params as Methods['build.finish']['params'];
+        this.buildOnce.finish(p.importPath, p.buildID, p.token, p.error !== undefined ? { error: p.error } : { artifacts: p.artifacts ?? {} });
+        return {} as R;
+      }
+      case 'instrument':
+        return (await this.instrument(params as InstrumentParams)) as R;
+      case 'stats':
+        return this.statsSnapshot() as R;
+    }
+    throw new Error(`unhandled method ${method}`);
+  }
+
+  private pool(tc: Toolchain): Promise<InjectorPool> {
+    let p = this.pools.get(tc.goroot);
+    if (!p) {
+      p = ensureWasm(tc, (m) => logEvent('wasm', { message: m })).then((files) => new InjectorPool(files));
+      p.catch(() => this.pools.delete(tc.goroot));
+      this.pools.set(tc.goroot, p);
+    }
+    return p;
+  }
+
+  /** The loaded configuration; with `recheck`, reloaded when one of its files changed on disk. */
+  private async currentConfig(tc: Toolchain, recheck = false): Promise<ConfigState> {
+    if (this.configState && recheck) {
+      const state = await this.configState.catch(() => undefined);
+      if (!state || state.signature !== signature(state.config.files)) this.configState = undefined;
+    }
+    if (!this.configState) {
+      this.configState = this.loadConfigState(tc);
+      // A failed load is not cached: the user fixes the file and runs the build again.
+      this.configState.catch(() => (this.configState = undefined));
+    }
+    return this.configState;
+  }
+
+  private async loadConfigState(tc: Toolchain): Promise<ConfigState> {
+    const config = loadConfig(this.opts.root);
+    const sig = signature(config.files);
+    if (config.aspects.length > 0) {
+      const res = await (await this.pool(tc)).validate({ aspects: config.aspects.map((a) => a.aspect) });
+      const first = res.errors?.[0];
+      if (first) {
+        const sa = config.aspects[first.aspectIndex];
+        const pos = sa?.positionOf(first.path) ?? { line: 0, column: 0 };
+        throw new ConfigError(sa?.file ?? '?', pos.line, pos.column, `aspect ${JSON.stringify(first.aspect)}: ${first.path}: ${first.message}`);
+      }
+    }
+    const suffix = versionSuffix(
+      toolVersion(),
+      toolBuildID(helpersHash()),
+      config.aspects.map((a) => a.aspect),
+    );
+    logEvent('config.load', { root: this.opts.root, aspects: config.aspects.length, suffix });
+    return { signature: sig, config, suffix };
+  }
+
+  private async instrument(p: InstrumentParams): Promise<InstrumentResult> {
+    const tc = toolchainOfTool(p.tool);
+    const { config } = await this.currentConfig(tc);
+    const none: InstrumentResult = { files: [], references: [], langLevel: '', errors: [], skipped: true };
+    const special = specialCase(p.importPath);
+    let aspects = special === 'never' ? [] : config.aspects;
+    if (special === 'tracer-internal') aspects = aspects.filter((a) => a.aspect['tracer-internal'] === true);
+    if (aspects.length === 0) {
+      this.stats.skipped++;
+      return none;
+    }
+    const contents = await Promise.all(p.files.map((f) => fs.promises.readFile(f, 'utf8')));
+    const kept = aspects.filter((a) => contents.some((c) => fileMayMatch(a.aspect['join-point'], c) !== 'no'));
+    logEvent('instrument.prefilter', { importPath: p.importPath, aspects: aspects.length, kept: kept.length });
+    if (kept.length === 0) {
+      this.stats.skipped++;
+      return none;
+    }
+    this.stats.instrumented++;
+    const res = await (await this.pool(tc)).instrument({
+      importPath: p.importPath,
+      goVersion: p.lang,
+      goos: p.goos,
+      goarch: p.goarch,
+      files: p.files,
+      importcfg: p.importcfg,
+      aspects: kept.map((a) => a.aspect),
+    });
+    for (const w of res.warnings ?? []) logEvent('instrument.warning', { importPath: p.importPath, ...w });
+    logEvent('instrument', { importPath: p.importPath, modified: (res.files ?? []).map((f) => f.path) });
+    return {
+      files: res.files ?? [],
+      references: res.references ?? [],
+      langLevel: res.langLevel ?? '',
+      errors: res.errors ?? [],
+      skipped: false,
+    };
+  }
+}
+
+/** Identity of the configuration files' current state (cheap: one stat each). */
+function signature(files: string[]): string {
+  return files
+    .map((f) => {
+      try {
+        const s = fs.statSync(f);
+        return `${f}:${s.ino}:${s.size}:${s.mtimeMs}`;
+      } catch {
+        return `${f}:absent`;
+      }
+    })
+    .join('|');
+}

@@ -1,0 +1,49 @@
+// The worker pool that runs the wasm injector. The module is compiled once here and handed to every
+// worker, so each worker only instantiates it.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { WasmFiles } from '../wasm/module.ts';
+import { WASM_API_VERSION, type InstrumentRequest, type InstrumentResponse, type ValidateRequest, type ValidateResponse, type WorkerTask } from '../wasm/api.ts';
+import type { PoolWorkerData } from './worker.ts';
+
+const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
+
+export function defaultWorkerCount(): number {
+  const fromEnv = Number(process.env.ORCHESTRION_WORKERS);
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  return Math.max(1, Math.min(os.availableParallelism(), 4));
+}
+
+export class InjectorPool {
+  private readonly piscina: Piscina<WorkerTask, string>;
+  readonly files: WasmFiles;
+
+  constructor(files: WasmFiles, threads = defaultWorkerCount()) {
+    this.files = files;
+    const module = new WebAssembly.Module(fs.readFileSync(files.wasm));
+    const workerData: PoolWorkerData = { module, wasmExec: files.wasmExec };
+    this.piscina = new Piscina({ filename: WORKER, minThreads: threads, maxThreads: threads, idleTimeout: Infinity, workerData });
+  }
+
+  async instrument(request: Omit<InstrumentRequest, 'apiVersion'>): Promise<InstrumentResponse> {
+    return this.call<InstrumentResponse>({ kind: 'instrument', request: { apiVersion: WASM_API_VERSION, ...request } });
+  }
+
+  async validate(request: Omit<ValidateRequest, 'apiVersion'>): Promise<ValidateResponse> {
+    return this.call<ValidateResponse>({ kind: 'validate', request: { apiVersion: WASM_API_VERSION, ...request } });
+  }
+
+  private async call<T extends { apiVersion: number }>(task: WorkerTask): Promise<T> {
+    const res = JSON.parse(await this.piscina.run(task)) as T & { error?: string };
+    if (res.apiVersion !== WASM_API_VERSION) {
+      throw new Error(`wasm injector answered with API v${res.apiVersion}, expected v${WASM_API_VERSION}${res.error ? `: ${res.error}` : ''}`);
+    }
+    return res;
+  }
+
+  close(): Promise<void> {
+    return this.piscina.destroy();
+  }
+}

@@ -1,0 +1,83 @@
+// Finds the job server of this build: the one named in the environment (started by
+// `orchestrion go`), else a daemon shared by every toolexec call of the same `go` process (our
+// parent), started here by whichever call gets the lock first.
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Client } from '../jobserver/client.ts';
+import { JOBSERVER_ENV } from '../jobserver/protocol.ts';
+import { daemonDirFor } from '../jobserver/runtime-dir.ts';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function connectJobServer(distDir: string): Promise<Client> {
+  const fromEnv = process.env[JOBSERVER_ENV];
+  if (fromEnv) {
+    try {
+      return await Client.connect(fromEnv);
+    } catch (err) {
+      throw new Error(`the job server at ${fromEnv} (${JOBSERVER_ENV}) is unreachable: ${(err as Error).message} (has the orchestrion command that started it exited?)`);
+    }
+  }
+  const goPid = process.ppid;
+  const dir = daemonDirFor(goPid);
+  const url = `unix:${path.join(dir, 'server.sock')}`;
+  const lock = `${dir}.lock`;
+  const logFile = `${dir}.log`;
+  const timeoutS = Number(process.env.ORCHESTRION_JOB_SERVER_START_TIMEOUT_SECONDS) || 20;
+  const deadline = Date.now() + timeoutS * 1000;
+  let started = false;
+  for (;;) {
+    try {
+      const client = await Client.connect(url);
+      process.env[JOBSERVER_ENV] = url;
+      return client;
+    } catch {
+      // not up yet
+    }
+    if (!started) {
+      started = tryStartDaemon(distDir, dir, goPid, lock, logFile);
+    }
+    if (Date.now() > deadline) {
+      let detail = '';
+      try {
+        detail = fs.readFileSync(logFile, 'utf8').trim().split('\n').slice(-5).join('\n');
+      } catch {
+        // no log
+      }
+      throw new Error(`no job server answered at ${url} within ${timeoutS}s${detail ? `; its log says:\n${detail}` : ''}`);
+    }
+    await sleep(20);
+  }
+}
+
+/** Starts the daemon unless another call holds the start lock. Returns whether this call is done trying. */
+function tryStartDaemon(distDir: string, dir: string, goPid: number, lock: string, logFile: string): boolean {
+  let fd: number;
+  try {
+    fd = fs.openSync(lock, 'wx', 0o600);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    // Someone else is starting it, unless the lock is stale (its starter died long ago).
+    try {
+      const age = Date.now() - fs.statSync(lock).mtimeMs;
+      if (age > 30_000) fs.rmSync(lock, { force: true });
+    } catch {
+      // the lock went away: the daemon is up, or will be retried
+    }
+    return false;
+  }
+  fs.writeSync(fd, String(process.pid));
+  fs.closeSync(fd);
+  // A socket left by a daemon that crashed would make listen() fail.
+  fs.rmSync(dir, { recursive: true, force: true });
+  const out = fs.openSync(logFile, 'a', 0o600);
+  const child = spawn(process.execPath, [path.join(distDir, 'jobserver', 'daemon.js'), dir, String(goPid), lock], {
+    detached: true,
+    stdio: ['ignore', out, out],
+    env: { ...process.env, TOOLEXEC_IMPORTPATH: '' },
+  });
+  child.unref();
+  fs.closeSync(out);
+  return true;
+}

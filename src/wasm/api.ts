@@ -1,0 +1,60 @@
+// TypeScript mirror of the wasm injector API (go-helpers/api/api.go). The two must change together:
+// WASM_API_VERSION is sent with every call and checked on both ends.
+
+export const WASM_API_VERSION = 0;
+
+/** An aspect as written in orchestrion.yml, converted to JSON unchanged (singleton mappings). */
+export interface Aspect {
+  id: string;
+  'tracer-internal'?: boolean;
+  'join-point': unknown;
+  advice: unknown[];
+}
+
+export interface InstrumentRequest {
+  apiVersion: number;
+  importPath: string;
+  goVersion: string;
+  goos: string;
+  goarch: string;
+  files: string[];
+  importcfg: string;
+  aspects: Aspect[];
+}
+
+export interface WasmDiagnostic {
+  file: string;
+  line: number;
+  column: number;
+  aspect?: string;
+  message: string;
+}
+
+export interface InstrumentResponse {
+  apiVersion: number;
+  files: { path: string; content: string }[] | null;
+  references: { path: string; kind: 'import' | 'relocation'; aspect: string }[] | null;
+  langLevel: string;
+  errors: WasmDiagnostic[] | null;
+  warnings: WasmDiagnostic[] | null;
+}
+
+export interface ValidateRequest {
+  apiVersion: number;
+  aspects: Aspect[];
+}
+
+export interface ValidateResponse {
+  apiVersion: number;
+  errors: { aspectIndex: number; aspect: string; path: string; message: string }[] | null;
+}
+
+/** What a pool worker is asked to do. */
+export type WorkerTask = { kind: 'instrument'; request: InstrumentRequest } | { kind: 'validate'; request: ValidateRequest };
+
+/** The object go-helpers/main_js.go installs on globalThis. */
+export interface WasmExports {
+  apiVersion: number;
+  instrument(json: string): Promise<string>;
+  validate(json: string): Promise<string>;
+}

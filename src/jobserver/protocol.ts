@@ -5,6 +5,8 @@
 // protocol version (`v`), so the version handshake costs no extra round trip: a server that speaks
 // another version answers with an error naming both.
 
+import { StringDecoder } from 'node:string_decoder';
+
 export const PROTOCOL_VERSION = 1;
 
 /** Environment variable through which every toolexec child finds the job server. */
@@ -149,8 +151,10 @@ export function encode(msg: unknown): string {
 /** Splits a byte stream into lines; calls onLine for each complete one. */
 export function lineReader(onLine: (line: string) => void): (chunk: Buffer) => void {
   let pending = '';
+  // A chunk may end inside a multi-byte character: the decoder keeps the partial bytes.
+  const decoder = new StringDecoder('utf8');
   return (chunk) => {
-    pending += chunk.toString('utf8');
+    pending += decoder.write(chunk);
     let nl: number;
     while ((nl = pending.indexOf('\n')) >= 0) {
       const line = pending.slice(0, nl);

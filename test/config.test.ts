@@ -1,0 +1,73 @@
+// Configuration loading: YAML structure errors are reported as file:line:col with the aspect named.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, parseConfigYAML } from '../src/config/load.ts';
+import { fileMayMatch } from '../src/config/prefilter.ts';
+import { versionSuffix } from '../src/config/fingerprint.ts';
+
+const GOOD = `meta:
+  name: t
+  description: d
+aspects:
+  - id: one
+    join-point:
+      function-body:
+        directive: 'trace:me'
+    advice:
+      - prepend-statements:
+          template: fmt.Println()
+`;
+
+test('a valid file yields its aspects as JSON, with positions inside them', () => {
+  const aspects = parseConfigYAML('/m/orchestrion.yml', GOOD);
+  assert.equal(aspects.length, 1);
+  assert.deepEqual(aspects[0]!.aspect['join-point'], { 'function-body': { directive: 'trace:me' } });
+  assert.deepEqual(aspects[0]!.positionOf('join-point.function-body'), { line: 8, column: 9 });
+  assert.deepEqual(aspects[0]!.positionOf('advice.0.prepend-statements.template'), { line: 11, column: 21 });
+});
+
+function errorOf(text: string): ConfigError {
+  try {
+    parseConfigYAML('/m/orchestrion.yml', text);
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, String(err));
+    return err;
+  }
+  assert.fail('expected a ConfigError');
+}
+
+test('malformed YAML names the file and position', () => {
+  const e = errorOf('aspects:\n  - id: x\n    join-point: [unclosed\n');
+  assert.match(e.message, /^\/m\/orchestrion\.yml:\d+:\d+: malformed YAML/);
+});
+
+test('missing keys, unknown keys and wrong types name the aspect', () => {
+  assert.match(errorOf('aspects:\n  - id: a\n    advice: []\n').message, /^\/m\/orchestrion\.yml:2:5: aspect "a": missing required key "join-point"/);
+  assert.match(errorOf('aspects:\n  - id: b\n    join-point: {}\n    advise: []\n    advice: []\n').message, /:4:5: aspect "b": unknown key "advise"/);
+  assert.match(errorOf('aspects:\n  - id: c\n    tracer-internal: yes please\n    join-point: {}\n    advice: []\n').message, /:3:22: aspect "c": "tracer-internal" must be a boolean/);
+  assert.match(errorOf('aspect:\n  - id: d\n').message, /:1:1: unknown top-level key "aspect"/);
+});
+
+test('pre-filter: directive and function names are searched in the file text', () => {
+  const jp = { 'function-body': { directive: 'trace:me' } };
+  assert.equal(fileMayMatch(jp, 'package x\n//trace:me\nfunc f() {}'), 'yes');
+  assert.equal(fileMayMatch(jp, 'package x\nfunc f() {}'), 'no');
+  assert.equal(fileMayMatch({ 'function-body': { function: [{ name: 'Handle' }] } }, 'func Handle() {}'), 'yes');
+  assert.equal(fileMayMatch({ 'function-body': { function: [{ name: 'Handle' }] } }, 'func other() {}'), 'no');
+  assert.equal(fileMayMatch({ not: jp }, 'package x'), 'yes');
+  assert.equal(fileMayMatch({ not: jp }, '//trace:me'), 'maybe');
+  assert.equal(fileMayMatch({ 'one-of': [jp, { 'function-call': 'x.Y' }] }, 'package x'), 'maybe');
+  assert.equal(fileMayMatch({ 'all-of': [jp, { 'function-call': 'x.Y' }] }, 'package x'), 'no');
+  assert.equal(fileMayMatch({ 'struct-literal': {} }, ''), 'maybe');
+});
+
+test('the version suffix changes with the aspects and not with key order', () => {
+  const a = [{ id: 'x', 'join-point': { directive: 'a' }, advice: [{ 'prepend-statements': { template: 't', imports: { b: 'b', a: 'a' } } }] }];
+  const b = [{ advice: [{ 'prepend-statements': { imports: { a: 'a', b: 'b' }, template: 't' } }], 'join-point': { directive: 'a' }, id: 'x' }];
+  const c = [{ id: 'x', 'join-point': { directive: 'a' }, advice: [{ 'prepend-statements': { template: 'u' } }] }];
+  const s = versionSuffix('0.1.0', 'build', a);
+  assert.match(s, /^orchestrion@v0\.1\.0;[A-Za-z0-9_-]+$/);
+  assert.equal(versionSuffix('0.1.0', 'build', b), s);
+  assert.notEqual(versionSuffix('0.1.0', 'build', c), s);
+  assert.notEqual(versionSuffix('0.1.0', 'other-build', a), s);
+});

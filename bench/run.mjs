@@ -1,0 +1,79 @@
+// Benchmarks, measured side by side in one run (medians; ratios from the same run):
+//   1. per-call overhead of the toolexec entry for a pass-through tool vs running the tool directly;
+//   2. cold and warm builds of the test fixture: `orchestrion go build` vs plain `go build`.
+// Usage: node bench/run.mjs [--runs N] [--calls N]
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = path.join(root, 'bin', 'orchestrion');
+const arg = (name, def) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : def;
+};
+const RUNS = arg('--runs', 3);
+const CALLS = arg('--calls', 30);
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+function timed(cmd, args, opts = {}) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { encoding: 'utf8', ...opts });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
+  return ms;
+}
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-bench-'));
+process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
+
+const goroot = spawnSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).stdout.trim();
+const goversion = spawnSync('go', ['env', 'GOVERSION'], { encoding: 'utf8' }).stdout.trim();
+const asm = path.join(goroot, 'pkg', 'tool', `${process.platform === 'darwin' ? 'darwin' : 'linux'}_${os.arch() === 'x64' ? 'amd64' : os.arch()}`, 'asm');
+
+const rows = [];
+const row = (what, plain, ours) => rows.push({ what, plain, ours, ratio: ours / plain, overhead: ours - plain });
+
+// 1. pass-through per-call overhead (alternating, so drift hits both equally)
+{
+  const direct = [];
+  const through = [];
+  for (let i = 0; i < CALLS; i++) {
+    direct.push(timed(asm, ['-V=full']));
+    through.push(timed(bin, ['toolexec', asm, '-V=full']));
+  }
+  row('pass-through call (asm -V=full)', median(direct), median(through));
+}
+
+// 2. builds of the fixture
+const fixture = path.join(root, 'test', 'fixtures', 'traced');
+const env = (cache) => ({ ...process.env, GOCACHE: cache, GOFLAGS: '', GOTOOLCHAIN: 'local', ORCHESTRION_LOG_FILE: '' });
+const cold = { plain: [], ours: [] };
+const warm = { plain: [], ours: [] };
+for (let i = 0; i < RUNS; i++) {
+  for (const kind of i % 2 ? ['ours', 'plain'] : ['plain', 'ours']) {
+    const mod = path.join(tmp, `${kind}-${i}`);
+    fs.cpSync(fixture, mod, { recursive: true });
+    const cache = path.join(tmp, `cache-${kind}-${i}`);
+    const out = path.join(mod, 'out.bin');
+    const build = () =>
+      kind === 'plain'
+        ? timed('go', ['build', '-o', out, '.'], { cwd: mod, env: env(cache) })
+        : timed(bin, ['go', 'build', '-o', out, '.'], { cwd: mod, env: env(cache) });
+    cold[kind].push(build());
+    warm[kind].push(build());
+  }
+}
+row('cold build, fresh GOCACHE (fixture)', median(cold.plain), median(cold.ours));
+row('warm no-op rebuild (fixture)', median(warm.plain), median(warm.ours));
+
+const f = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
+console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; ${goversion}; node ${process.version}`);
+console.log(`runs: builds ${RUNS} each (median), calls ${CALLS} each (median)\n`);
+console.log('| measure | plain | orchestrion-ts | ratio | overhead |');
+console.log('|---|---|---|---|---|');
+for (const r of rows) console.log(`| ${r.what} | ${f(r.plain)} | ${f(r.ours)} | ${r.ratio.toFixed(2)}× | +${f(r.overhead)} |`);

@@ -1,0 +1,125 @@
+// Package api defines the JSON messages exchanged between the TypeScript side
+// of orchestrion-ts and the WebAssembly injector module. This file is the
+// single definition of that wire format; bump APIVersion on any incompatible
+// change.
+package api
+
+import "encoding/json"
+
+// APIVersion is the version of the wire format implemented by this module.
+// Every request carries the version its sender expects; a mismatch is
+// reported as an error naming both versions.
+const APIVersion = 0
+
+// Aspect is one aspect from orchestrion.yml, converted to JSON as-is
+// (join points and advice are YAML-shaped singleton mappings).
+type Aspect = json.RawMessage
+
+// InstrumentRequest asks the injector to weave the aspects into one package.
+type InstrumentRequest struct {
+	APIVersion *int   `json:"apiVersion"`
+	ImportPath string `json:"importPath"`
+	// GoVersion is the compiler's -lang value (e.g. "go1.22"); may be empty.
+	GoVersion string `json:"goVersion"`
+	GOOS      string `json:"goos"`
+	GOARCH    string `json:"goarch"`
+	// Files are absolute paths of every Go file of the package; they are read
+	// from disk by the injector.
+	Files []string `json:"files"`
+	// ImportCfg is the path of the compile's -importcfg file; may be empty, in
+	// which case imports cannot be resolved (see README of the injector).
+	ImportCfg string   `json:"importcfg"`
+	Aspects   []Aspect `json:"aspects"`
+
+	// Optional extensions (may be omitted).
+
+	// TestMain is true when compiling the synthetic test main package.
+	TestMain bool `json:"testMain,omitempty"`
+	// OrchestrionVersion is the value of the `Version` template function;
+	// defaults to DefaultOrchestrionVersion.
+	OrchestrionVersion string `json:"orchestrionVersion,omitempty"`
+}
+
+// DefaultOrchestrionVersion is what the `Version` template function returns
+// when the request does not say otherwise.
+const DefaultOrchestrionVersion = "v1.12.0"
+
+// File is a modified source file.
+type File struct {
+	Path    string `json:"path"`
+	Content string `json:"content"`
+}
+
+// Reference kinds.
+const (
+	// KindImport: an import spec was added; the package must be in importcfg.
+	KindImport = "import"
+	// KindRelocation: only referenced through //go:linkname; the linker needs it.
+	KindRelocation = "relocation"
+)
+
+// Reference is a synthetic reference: an import path newly referenced by the
+// modified files.
+type Reference struct {
+	Path   string `json:"path"`
+	Kind   string `json:"kind"`
+	Aspect string `json:"aspect"`
+}
+
+// Diagnostic is an error or warning. Positions are 0 when unknown.
+type Diagnostic struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Column  int    `json:"column"`
+	Aspect  string `json:"aspect"`
+	Message string `json:"message"`
+}
+
+// InstrumentResponse is the result of an instrument request. Only modified
+// files are listed. Slices are never null in the JSON encoding.
+type InstrumentResponse struct {
+	APIVersion int          `json:"apiVersion"`
+	Files      []File       `json:"files"`
+	References []Reference  `json:"references"`
+	LangLevel  string       `json:"langLevel"`
+	Errors     []Diagnostic `json:"errors"`
+	Warnings   []Diagnostic `json:"warnings"`
+}
+
+// ValidateRequest asks for the aspects to be decoded (and their templates
+// parsed) without touching any Go source.
+type ValidateRequest struct {
+	APIVersion *int     `json:"apiVersion"`
+	Aspects    []Aspect `json:"aspects"`
+}
+
+// ValidationError describes one invalid aspect. AspectIndex is -1 for errors
+// that concern the request itself (e.g. a version mismatch).
+type ValidationError struct {
+	AspectIndex int    `json:"aspectIndex"`
+	Aspect      string `json:"aspect"`
+	// Path locates the faulty element inside the aspect, e.g.
+	// "join-point.function-body" or "advice[0].prepend-statements.template".
+	Path    string `json:"path"`
+	Message string `json:"message"`
+}
+
+// ValidateResponse lists every problem found; an empty list means valid.
+type ValidateResponse struct {
+	APIVersion int               `json:"apiVersion"`
+	Errors     []ValidationError `json:"errors"`
+}
+
+// VersionMismatch returns the message used when a request's apiVersion is not
+// APIVersion (or is missing).
+func VersionMismatch(got *int) string {
+	if got == nil {
+		return "API version mismatch: request has no apiVersion, this injector implements version 0"
+	}
+	return "API version mismatch: request uses version " + itoa(*got) + ", this injector implements version " + itoa(APIVersion)
+}
+
+func itoa(i int) string {
+	b, _ := json.Marshal(i)
+	return string(b)
+}

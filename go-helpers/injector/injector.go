@@ -1,0 +1,520 @@
+// Package injector weaves aspects into the Go files of one package: it parses
+// and type-checks them, walks every file depth-first (children before
+// parents), applies the advice of matching aspects, and prints the modified
+// files with //line directives that keep positions pointing at the originals.
+package injector
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/format"
+	"go/parser"
+	"go/scanner"
+	"go/token"
+	"go/types"
+	"go/version"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/dave/dst"
+	"github.com/dave/dst/decorator"
+	"github.com/dave/dst/decorator/resolver/gotypes"
+	"github.com/dave/dst/dstutil"
+
+	"github.com/orchestrion-ts/go-helpers/api"
+	"github.com/orchestrion-ts/go-helpers/injector/advice"
+	"github.com/orchestrion-ts/go-helpers/injector/lineinfo"
+	"github.com/orchestrion-ts/go-helpers/injector/may"
+	"github.com/orchestrion-ts/go-helpers/injector/nodectx"
+	"github.com/orchestrion-ts/go-helpers/injector/typed"
+)
+
+// maxEagerBytes: once this many bytes of the package have been read, files
+// are no longer pre-filtered one by one (mirrors Orchestrion).
+const maxEagerBytes = 1 << 19
+
+// maxTypeWarnings caps the type-checking errors reported as warnings.
+const maxTypeWarnings = 10
+
+// sourceFile is one input file.
+type sourceFile struct {
+	path    string // as given in the request
+	name    string // name used for positions (a leading //line may rename it)
+	content []byte
+	aspects []*Aspect // nil: parsed for type-checking only
+	ast     *ast.File
+}
+
+type run struct {
+	req  *api.InstrumentRequest
+	resp *api.InstrumentResponse
+	fset *token.FileSet
+}
+
+func newResponse() *api.InstrumentResponse {
+	return &api.InstrumentResponse{
+		APIVersion: api.APIVersion,
+		Files:      []api.File{},
+		References: []api.Reference{},
+		Errors:     []api.Diagnostic{},
+		Warnings:   []api.Diagnostic{},
+	}
+}
+
+// Instrument handles an instrument request.
+func Instrument(req *api.InstrumentRequest) *api.InstrumentResponse {
+	r := &run{req: req, resp: newResponse(), fset: token.NewFileSet()}
+	if req.APIVersion == nil || *req.APIVersion != api.APIVersion {
+		r.fail("", 0, 0, "", api.VersionMismatch(req.APIVersion))
+		return r.resp
+	}
+	r.instrument()
+	return r.resp
+}
+
+func (r *run) fail(file string, line, col int, aspect, msg string) {
+	r.resp.Errors = append(r.resp.Errors, api.Diagnostic{File: file, Line: line, Column: col, Aspect: aspect, Message: msg})
+}
+
+func (r *run) warn(file string, line, col int, aspect, msg string) {
+	r.resp.Warnings = append(r.resp.Warnings, api.Diagnostic{File: file, Line: line, Column: col, Aspect: aspect, Message: msg})
+}
+
+func (r *run) instrument() {
+	req := r.req
+	if req.ImportPath == "" {
+		r.fail("", 0, 0, "", "missing importPath")
+		return
+	}
+
+	var aspects []*Aspect
+	for i, raw := range req.Aspects {
+		a, err := DecodeAspect(i, raw)
+		if err != nil {
+			var ae *AspectError
+			if errors.As(err, &ae) {
+				r.fail("", 0, 0, ae.ID, err.Error())
+			} else {
+				r.fail("", 0, 0, "", err.Error())
+			}
+			continue
+		}
+		aspects = append(aspects, a)
+	}
+	if len(r.resp.Errors) > 0 {
+		return
+	}
+
+	switch weaveModeOf(req.ImportPath) {
+	case weaveNever:
+		return
+	case weaveTracerInternalOnly:
+		kept := aspects[:0:0]
+		for _, a := range aspects {
+			if a.TracerInternal {
+				kept = append(kept, a)
+			}
+		}
+		aspects = kept
+	}
+
+	cfg, err := readImportConfig(req.ImportCfg)
+	if err != nil {
+		r.fail(req.ImportCfg, 0, 0, "", fmt.Sprintf("reading importcfg: %v", err))
+		return
+	}
+
+	// Package pre-filter.
+	pkgCtx := &may.PackageContext{ImportPath: req.ImportPath, ImportMap: cfg.packageFile, TestMain: req.TestMain}
+	kept := aspects[:0:0]
+	for _, a := range aspects {
+		if a.JoinPoint.PackageMayMatch(pkgCtx) != may.NeverMatch {
+			kept = append(kept, a)
+		}
+	}
+	aspects = kept
+	if len(aspects) == 0 {
+		return
+	}
+
+	files, ok := r.readFiles(aspects)
+	if !ok || files == nil {
+		return
+	}
+
+	if !r.parse(files) {
+		return
+	}
+
+	info, pkg, ok := r.typeCheck(files, cfg)
+	if !ok {
+		return
+	}
+
+	res := &packageNames{cfg: cfg, fset: token.NewFileSet(), known: map[string]string{}}
+	res.learn(pkg, map[*types.Package]bool{})
+
+	refs := map[string]*api.Reference{}
+	minLang := ""
+	for _, f := range files {
+		if len(f.aspects) == 0 {
+			continue
+		}
+		out, file, ok := r.weave(f, info, pkg, res)
+		if !ok {
+			continue
+		}
+		if out == nil {
+			continue
+		}
+		r.resp.Files = append(r.resp.Files, api.File{Path: f.path, Content: string(out)})
+		for _, ref := range file.Refs.List() {
+			kind := api.KindRelocation
+			if ref.Kind == typed.ImportStatement {
+				kind = api.KindImport
+			}
+			if prev, found := refs[ref.Path]; found {
+				if kind == api.KindImport {
+					prev.Kind = kind
+				}
+				continue
+			}
+			refs[ref.Path] = &api.Reference{Path: ref.Path, Kind: kind, Aspect: ref.Aspect}
+		}
+		if file.MinLang != "" && (minLang == "" || version.Compare(file.MinLang, minLang) > 0) {
+			minLang = file.MinLang
+		}
+	}
+	if len(r.resp.Errors) > 0 {
+		// A failure in one file leaves the whole package unchanged.
+		r.resp.Files = []api.File{}
+		return
+	}
+	for _, ref := range refs {
+		r.resp.References = append(r.resp.References, *ref)
+	}
+	sort.Slice(r.resp.References, func(i, j int) bool { return r.resp.References[i].Path < r.resp.References[j].Path })
+	r.resp.LangLevel = minLang
+}
+
+// readFiles reads the package's files and assigns each the aspects that may
+// match it. It returns nil when no file can match anything.
+func (r *run) readFiles(aspects []*Aspect) ([]*sourceFile, bool) {
+	files := make([]*sourceFile, 0, len(r.req.Files))
+	total := 0
+	eager := true // still filtering file by file
+	for _, path := range r.req.Files {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			r.fail(path, 0, 0, "", fmt.Sprintf("reading %q: %v", path, err))
+			return nil, false
+		}
+		name, content := consumeLineDirective(path, data)
+		f := &sourceFile{path: path, name: name, content: content}
+		files = append(files, f)
+
+		total += len(content)
+		if total > maxEagerBytes {
+			eager = false
+		}
+		if !eager {
+			f.aspects = aspects
+			continue
+		}
+		f.aspects = fileFilter(aspects, f)
+		if len(f.aspects) > 0 {
+			eager = false
+		}
+	}
+	if eager {
+		return nil, true
+	}
+	return files, true
+}
+
+func fileFilter(aspects []*Aspect, f *sourceFile) []*Aspect {
+	clause, err := parser.ParseFile(token.NewFileSet(), f.name, f.content, parser.PackageClauseOnly)
+	if err != nil || clause.Name == nil {
+		// Let the full parse report the problem.
+		return aspects
+	}
+	ctx := &may.FileContext{FileContent: f.content, PackageName: clause.Name.Name}
+	var out []*Aspect
+	for _, a := range aspects {
+		if a.JoinPoint.FileMayMatch(ctx) != may.NeverMatch {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// consumeLineDirective strips a leading `//line <name>` or `//line <name>:1`
+// or `//line <name>:1:1` line and returns the name it gives the file.
+func consumeLineDirective(path string, data []byte) (string, []byte) {
+	const prefix = "//line "
+	if !bytes.HasPrefix(data, []byte(prefix)) {
+		return path, data
+	}
+	line, rest, found := bytes.Cut(data, []byte("\n"))
+	if !found {
+		rest = nil
+	}
+	target := strings.TrimSpace(strings.TrimSuffix(string(line[len(prefix):]), "\r"))
+	name, ok := stripPosition(target)
+	if !ok || name == "" {
+		return path, data
+	}
+	return name, rest
+}
+
+// stripPosition removes a ":1" or ":1:1" suffix; other positions are refused.
+func stripPosition(s string) (string, bool) {
+	cut := func(s string) (string, string, bool) {
+		i := strings.LastIndexByte(s, ':')
+		if i < 0 {
+			return s, "", false
+		}
+		num := s[i+1:]
+		if num == "" {
+			return s, "", false
+		}
+		for _, c := range num {
+			if c < '0' || c > '9' {
+				return s, "", false
+			}
+		}
+		return s[:i], num, true
+	}
+	rest, n, had := cut(s)
+	if !had {
+		return s, true
+	}
+	if strings.TrimLeft(n, "0") != "1" {
+		return "", false
+	}
+	rest2, n2, had2 := cut(rest)
+	if !had2 {
+		return rest, true
+	}
+	if strings.TrimLeft(n2, "0") != "1" {
+		return "", false
+	}
+	return rest2, true
+}
+
+func (r *run) parse(files []*sourceFile) bool {
+	ok := true
+	for _, f := range files {
+		af, err := parser.ParseFile(r.fset, f.name, f.content, parser.ParseComments)
+		if err != nil {
+			ok = false
+			var list scanner.ErrorList
+			if errors.As(err, &list) {
+				for _, e := range list {
+					r.fail(e.Pos.Filename, e.Pos.Line, e.Pos.Column, "", e.Msg)
+				}
+			} else {
+				r.fail(f.name, 0, 0, "", err.Error())
+			}
+			continue
+		}
+		f.ast = af
+	}
+	return ok
+}
+
+func (r *run) typeCheck(files []*sourceFile, cfg *importConfig) (*types.Info, *types.Package, bool) {
+	info := &types.Info{
+		Types:  map[ast.Expr]types.TypeAndValue{},
+		Defs:   map[*ast.Ident]types.Object{},
+		Uses:   map[*ast.Ident]types.Object{},
+		Scopes: map[ast.Node]*types.Scope{},
+	}
+	var typeErrs []types.Error
+	conf := types.Config{
+		GoVersion: r.req.GoVersion,
+		Importer:  cfg.newImporter(r.fset),
+		Sizes:     types.SizesFor("gc", r.req.GOARCH),
+		Error: func(err error) {
+			if te, ok := err.(types.Error); ok {
+				typeErrs = append(typeErrs, te)
+			}
+		},
+	}
+	if conf.Sizes == nil {
+		conf.Sizes = types.SizesFor("gc", "amd64")
+	}
+	astFiles := make([]*ast.File, len(files))
+	for i, f := range files {
+		astFiles[i] = f.ast
+	}
+	pkg, _ := conf.Check(r.req.ImportPath, r.fset, astFiles, info)
+
+	if r.req.ImportCfg == "" {
+		// Without importcfg imports cannot be resolved: the errors are
+		// expected, and the partial information (which still maps qualified
+		// names to import paths) is used as is.
+		return info, pkg, true
+	}
+	if len(typeErrs) == 0 {
+		return info, pkg, true
+	}
+	for _, te := range typeErrs {
+		if strings.Contains(te.Msg, "requires newer Go version") {
+			pos := te.Fset.Position(te.Pos)
+			r.fail(pos.Filename, pos.Line, pos.Column, "", "type-checking: "+te.Msg)
+			return nil, nil, false
+		}
+	}
+	for i, te := range typeErrs {
+		if i == maxTypeWarnings {
+			r.warn("", 0, 0, "", fmt.Sprintf("%d more type-checking errors", len(typeErrs)-i))
+			break
+		}
+		pos := te.Fset.Position(te.Pos)
+		r.warn(pos.Filename, pos.Line, pos.Column, "", "type-checking failed, package left unchanged: "+te.Msg)
+	}
+	return nil, nil, false
+}
+
+// weave applies the aspects to one file. It returns the new content, or nil
+// when the file is unchanged.
+func (r *run) weave(f *sourceFile, info *types.Info, pkg *types.Package, names *packageNames) ([]byte, *nodectx.File, bool) {
+	dec := decorator.NewDecoratorWithImports(r.fset, r.req.ImportPath, gotypes.New(info.Uses))
+	file, err := dec.DecorateFile(f.ast)
+	if err != nil {
+		r.fail(f.name, 0, 0, "", fmt.Sprintf("decorating: %v", err))
+		return nil, nil, false
+	}
+
+	version := r.req.OrchestrionVersion
+	if version == "" {
+		version = api.DefaultOrchestrionVersion
+	}
+	shared := &nodectx.File{
+		File:       file,
+		ImportPath: r.req.ImportPath,
+		TestMain:   r.req.TestMain,
+		Types:      info,
+		Package:    pkg,
+		NodeMap:    dec.Ast.Nodes,
+		Refs:       typed.NewReferenceMap(dec.Ast.Nodes, info.Scopes),
+		Parse:      func(src []byte) (*dst.File, error) { return dec.Parse(src) },
+		Version:    version,
+	}
+
+	var (
+		chain    *nodectx.Chain
+		modified bool
+		failure  error
+		failAt   dst.Node
+		failAsp  string
+	)
+	pre := func(c *dstutil.Cursor) bool {
+		if failure != nil || c.Node() == nil || ignored(c.Node()) {
+			return false
+		}
+		chain = chain.Push(c.Node(), c.Name(), c.Index())
+		return true
+	}
+	post := func(c *dstutil.Cursor) bool {
+		defer func() { chain = chain.Parent() }()
+		ctx := nodectx.New(chain, shared, c)
+		changed, asp, err := applyAt(ctx, f.aspects)
+		modified = modified || changed
+		if err != nil {
+			failure, failAt, failAsp = err, c.Node(), asp
+			return false
+		}
+		return true
+	}
+	dstutil.Apply(file, pre, post)
+
+	if failure != nil {
+		line, col := 0, 0
+		if an := dec.Ast.Nodes[failAt]; an != nil {
+			p := r.fset.Position(an.Pos())
+			line, col = p.Line, p.Column
+		}
+		r.fail(f.name, line, col, failAsp, failure.Error())
+		return nil, nil, false
+	}
+
+	// Imports are added after the walk: a new import declaration would shift
+	// the declaration list under the cursor.
+	if shared.Refs.AddSyntheticImports(file) {
+		modified = true
+	}
+	if !modified {
+		return nil, shared, true
+	}
+
+	canonicalizeImports(file)
+	newRestorer := func() *decorator.FileRestorer {
+		return &decorator.FileRestorer{
+			Restorer: decorator.NewRestorerWithImports(r.req.ImportPath, names),
+			Name:     f.name,
+		}
+	}
+	if err := lineinfo.Annotate(dec, file, newRestorer); err != nil {
+		r.fail(f.name, 0, 0, "", fmt.Sprintf("annotating line information: %v", err))
+		return nil, nil, false
+	}
+	res := newRestorer()
+	restored, err := res.RestoreFile(file)
+	if err != nil {
+		r.fail(f.name, 0, 0, "", fmt.Sprintf("restoring: %v", err))
+		return nil, nil, false
+	}
+	var buf bytes.Buffer
+	if err := format.Node(&buf, res.Fset, restored); err != nil {
+		r.fail(f.name, 0, 0, "", fmt.Sprintf("formatting: %v", err))
+		return nil, nil, false
+	}
+	return lineinfo.PostProcess(buf.Bytes()), shared, true
+}
+
+// applyAt matches every aspect against the node first, then applies the
+// advice of the matching ones in sorted order. On failure it returns the ID of
+// the aspect whose advice failed.
+func applyAt(ctx *nodectx.Context, aspects []*Aspect) (bool, string, error) {
+	var list []*advice.Ordered
+	for _, a := range aspects {
+		if !a.JoinPoint.Matches(ctx) {
+			continue
+		}
+		for _, adv := range a.Advice {
+			list = append(list, advice.NewOrdered(a.ID, adv, len(list)))
+		}
+	}
+	if len(list) == 0 {
+		return false, "", nil
+	}
+	advice.Sort(list)
+	changed := false
+	for _, o := range list {
+		ctx.Shared().Aspect = o.AspectID
+		ok, err := o.Apply(ctx)
+		changed = changed || ok
+		if err != nil {
+			return changed, o.AspectID, fmt.Errorf("%q[%d]: %w", o.AspectID, o.Index, err)
+		}
+	}
+	return changed, "", nil
+}
+
+// ignored tells whether the node opts out of instrumentation, with its whole
+// subtree, through `//orchestrion:ignore` (or the legacy `//dd:ignore`).
+func ignored(n dst.Node) bool {
+	for _, c := range n.Decorations().Start.All() {
+		for _, d := range [...]string{"//orchestrion:ignore", "//dd:ignore"} {
+			if c == d || strings.HasPrefix(c, d+" ") {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,141 @@
+// Package lineinfo adds `//line` directives to a modified file so that
+// positions of original code still point at the user's file, and generated
+// code is attributed to "<generated>" (config.md §4.5).
+package lineinfo
+
+import (
+	"bytes"
+	"go/ast"
+	"go/token"
+	"strconv"
+
+	"github.com/dave/dst"
+	"github.com/dave/dst/decorator"
+)
+
+// Generated is the file name given to synthetic code.
+const Generated = "<generated>"
+
+// Annotate adds the directives to file, which dec produced. newRestorer makes
+// the restorer that will be used to print the file, so that the line numbers
+// observed here are the final ones.
+func Annotate(dec *decorator.Decorator, file *dst.File, newRestorer func() *decorator.FileRestorer) error {
+	normalizeSpacing(file)
+
+	res := newRestorer()
+	restored, err := res.RestoreFile(file)
+	if err != nil {
+		return err
+	}
+	w := &annotator{dec: dec, res: res}
+	ast.Walk(w, restored)
+	return nil
+}
+
+// position is a file/line pair, before ("printed") or after ("logical")
+// applying //line directives.
+type position struct {
+	file string
+	line int
+}
+
+type annotator struct {
+	dec *decorator.Decorator
+	res *decorator.FileRestorer
+
+	printed position // where the last visited node is printed
+	logical position // where it claims to be after directives
+	stack   []dst.Node
+}
+
+func (w *annotator) Visit(node ast.Node) ast.Visitor {
+	if node == nil {
+		w.leave()
+		return nil
+	}
+
+	before := struct{ printed, logical position }{w.printed, w.logical}
+
+	pos := w.res.Fset.Position(node.Pos())
+	w.printed = position{pos.Filename, pos.Line}
+
+	dn := w.res.Dst.Nodes[node]
+	w.stack = append(w.stack, dn)
+	if dn == nil {
+		// Not mapped by dst (e.g. some *ast.FuncType); nothing to attach to.
+		return w
+	}
+
+	if before.logical.file == "" {
+		// First node of the file: anchor everything on the original file.
+		before.logical = position{pos.Filename, 1}
+		dn.Decorations().Start.Prepend(directive(before.logical, true))
+	}
+
+	var orig token.Position
+	if on := w.dec.Ast.Nodes[dn]; on != nil {
+		orig = w.dec.Fset.Position(on.Pos())
+	}
+
+	if orig.Filename == "" {
+		if _, isIdent := dn.(*dst.Ident); isIdent && orig.Line == 0 {
+			// An identifier synthesized by import management inside a
+			// qualified name; its parent carries the right information.
+			return w
+		}
+		w.logical = position{Generated, 1}
+		if before.logical.file != Generated {
+			addDirective(dn, w.logical)
+		}
+		return w
+	}
+
+	w.logical = position{orig.Filename, orig.Line}
+
+	if w.printed == w.logical && w.logical.file == before.logical.file {
+		return w // printed where it was, in the same file: nothing to say
+	}
+	if w.logical.line-before.logical.line == w.printed.line-before.printed.line &&
+		before.printed.file == w.printed.file && before.logical.file == w.logical.file {
+		return w // the directive in force already maps this line correctly
+	}
+	addDirective(dn, w.logical)
+	return w
+}
+
+func (w *annotator) leave() {
+	top := len(w.stack) - 1
+	if gd, ok := w.stack[top].(*dst.GenDecl); ok && gd.Lparen && len(gd.Specs) == 1 {
+		// A declaration with a single spec prints without parentheses; its
+		// spec's leading comments read better on the declaration.
+		specDecs := gd.Specs[0].Decorations()
+		gd.Decs.Start = append(gd.Decs.Start, specDecs.Start...)
+		specDecs.Start.Clear()
+	}
+	w.stack = w.stack[:top]
+}
+
+func addDirective(n dst.Node, at position) {
+	decs := n.Decorations()
+	decs.Start.Append(directive(at, false))
+	if decs.Before == dst.None {
+		decs.Before = dst.NewLine
+	}
+}
+
+// directive formats `//line file:line`. Line 0 is omitted; only the directive
+// at the start of the file uses the `:1:1` form.
+func directive(at position, fileStart bool) string {
+	var b bytes.Buffer
+	b.WriteString("//line ")
+	b.WriteString(at.file)
+	switch {
+	case at.line == 0:
+	case at.line == 1 && fileStart:
+		b.WriteString(":1:1")
+	default:
+		b.WriteByte(':')
+		b.WriteString(strconv.Itoa(at.line))
+	}
+	return b.String()
+}

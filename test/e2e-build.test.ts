@@ -1,0 +1,88 @@
+// End to end: real `go build` of a real module through orchestrion, from a cold build cache.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { BIN, describeResult, goEnv, logEvents, run, tempDir, tempModule } from './helpers.ts';
+
+const mod = tempModule('test/fixtures/traced');
+const gocache = tempDir('gocache');
+const exe = path.join(tempDir('out'), 'traced');
+const compiles = (log: string) => logEvents(log).filter((e) => e.event === 'build.start');
+
+function orchestrionBuild(log: string, env: Record<string, string> = {}) {
+  const r = run(BIN, ['go', 'build', '-o', exe, '.'], { cwd: mod, env: goEnv(gocache, { ORCHESTRION_LOG_FILE: log, ...env }) });
+  assert.equal(r.code, 0, describeResult(r));
+  return r;
+}
+
+test('cold build: the binary runs the advice in marked functions, in every package', () => {
+  const log = path.join(tempDir('log'), 'log.jsonl');
+  orchestrionBuild(log);
+  const out = run(exe, [], { cwd: mod });
+  assert.equal(out.code, 0, describeResult(out));
+  assert.equal(out.stdout, 'ADVICE-V1 "work"\nADVICE-V1 "Double"\nresult 42 8\nplain ran\n');
+  // Every compile of the build (std included) reached the job server once.
+  const starts = compiles(log);
+  assert.ok(starts.length > 20, `only ${starts.length} compiles reached the job server`);
+  const byPath = new Map<string, number>();
+  for (const s of starts) byPath.set(s.importPath!, (byPath.get(s.importPath!) ?? 0) + 1);
+  assert.deepEqual([...byPath.entries()].filter(([, n]) => n > 1), [], 'a package compiled twice');
+  assert.ok(byPath.has('example.com/traced/lib') && byPath.has('runtime'));
+  // Only the two packages with the directive went to the wasm injector.
+  const instrumented = logEvents(log).filter((e) => e.event === 'instrument').map((e) => e.importPath).sort();
+  assert.deepEqual(instrumented, ['example.com/traced', 'example.com/traced/lib']);
+});
+
+test('a panic in an instrumented function points at the user\'s source line', () => {
+  const out = run(exe, ['crash'], { cwd: mod });
+  assert.notEqual(out.code, 0);
+  assert.match(out.stdout, /ADVICE-V1 "Crash"\nabout to crash/);
+  assert.match(out.stderr, /lib\.Crash\(\)\n\s+\S*\/lib\/lib\.go:14 /, out.stderr);
+});
+
+test('warm rebuild: nothing is recompiled and nothing reaches the injector', () => {
+  const log = path.join(tempDir('log'), 'log.jsonl');
+  orchestrionBuild(log);
+  assert.equal(compiles(log).length, 0, JSON.stringify(compiles(log)));
+});
+
+test('changing the template rebuilds and changes the binary', () => {
+  const yml = path.join(mod, 'orchestrion.yml');
+  const before = fs.readFileSync(exe);
+  fs.writeFileSync(yml, fs.readFileSync(yml, 'utf8').replace('ADVICE-V1', 'ADVICE-V2'));
+  const log = path.join(tempDir('log'), 'log.jsonl');
+  orchestrionBuild(log);
+  assert.ok(compiles(log).length > 0, 'nothing was recompiled after the configuration changed');
+  assert.ok(!before.equals(fs.readFileSync(exe)));
+  const out = run(exe, [], { cwd: mod });
+  assert.equal(out.stdout, 'ADVICE-V2 "work"\nADVICE-V2 "Double"\nresult 42 8\nplain ran\n');
+});
+
+test('a plain go build with the same cache is not instrumented (no cache poisoning)', () => {
+  const plainExe = `${exe}.plain`;
+  const r = run('go', ['build', '-o', plainExe, '.'], { cwd: mod, env: goEnv(gocache) });
+  assert.equal(r.code, 0, describeResult(r));
+  const out = run(plainExe, [], { cwd: mod });
+  assert.equal(out.stdout, 'result 42 8\nplain ran\n');
+});
+
+test('go build -toolexec "orchestrion toolexec" starts its own job server', () => {
+  const log = path.join(tempDir('log'), 'log.jsonl');
+  const other = `${exe}.toolexec`;
+  const r = run('go', ['build', '-toolexec', `${BIN} toolexec`, '-o', other, '.'], {
+    cwd: mod,
+    env: goEnv(tempDir('gocache2'), { ORCHESTRION_LOG_FILE: log }),
+  });
+  assert.equal(r.code, 0, describeResult(r));
+  assert.equal(run(other, [], { cwd: mod }).stdout, 'ADVICE-V2 "work"\nADVICE-V2 "Double"\nresult 42 8\nplain ran\n');
+  const listens = logEvents(log).filter((e) => e.event === 'server.listen');
+  assert.equal(listens.length, 1, 'exactly one job server for the whole build');
+});
+
+test('GOFLAGS=-toolexec=… works too, sharing the warm cache of that mode', () => {
+  const other = `${exe}.goflags`;
+  const r = run('go', ['build', '-o', other, '.'], { cwd: mod, env: goEnv(gocache, { GOFLAGS: `-toolexec=${BIN} toolexec` }) });
+  assert.equal(r.code, 0, describeResult(r));
+  assert.match(run(other, [], { cwd: mod }).stdout, /^ADVICE-V2 "work"/);
+});

@@ -1,0 +1,84 @@
+// Bad input: a clear message naming the file, position and aspect, a non-zero exit, no binary,
+// and a build cache that later builds can trust.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { BIN, describeResult, goEnv, run, tempDir, tempModule } from './helpers.ts';
+
+const gocache = tempDir('gocache-errors');
+
+function buildFixture(edit: (dir: string) => void) {
+  const dir = tempModule('test/fixtures/traced');
+  edit(dir);
+  const exe = path.join(dir, 'out.bin');
+  const r = run(BIN, ['go', 'build', '-o', exe, '.'], { cwd: dir, env: goEnv(gocache) });
+  return { dir, exe, r };
+}
+const editYml = (f: (s: string) => string) => (dir: string) => {
+  const p = path.join(dir, 'orchestrion.yml');
+  fs.writeFileSync(p, f(fs.readFileSync(p, 'utf8')));
+};
+
+test('malformed orchestrion.yml', () => {
+  const { dir, exe, r } = buildFixture(editYml((s) => s.replace('    advice:\n', '    advice: [\n')));
+  assert.notEqual(r.code, 0, describeResult(r));
+  assert.match(r.stderr, new RegExp(`${dir}/orchestrion\\.yml:\\d+:\\d+: malformed YAML`));
+  assert.ok(!fs.existsSync(exe));
+});
+
+test('unknown join point type', () => {
+  const { dir, exe, r } = buildFixture(editYml((s) => s.replace('function-body:', 'function-bodie:')));
+  assert.notEqual(r.code, 0, describeResult(r));
+  assert.match(r.stderr, new RegExp(`${dir}/orchestrion\\.yml:7:7: aspect "mark-traced": join-point: .*unknown join point type "function-bodie"`));
+  assert.ok(!fs.existsSync(exe));
+});
+
+test('a template that does not parse', () => {
+  const { dir, exe, r } = buildFixture(editYml((s) => s.replace('{{ printf "%q" .Function.Name }}', '{{ nosuchfunc .Function.Name }}')));
+  assert.notEqual(r.code, 0, describeResult(r));
+  assert.match(r.stderr, new RegExp(`${dir}/orchestrion\\.yml:\\d+:\\d+: aspect "mark-traced": advice.*nosuchfunc`));
+  assert.ok(!fs.existsSync(exe));
+});
+
+test('a Go syntax error in user code names the file and position', () => {
+  const { dir, exe, r } = buildFixture((d) => {
+    const p = path.join(d, 'lib', 'lib.go');
+    fs.writeFileSync(p, fs.readFileSync(p, 'utf8').replace('return n + n', 'return n + +'));
+  });
+  assert.notEqual(r.code, 0, describeResult(r));
+  assert.match(r.stderr, new RegExp(`${dir}/lib/lib\\.go:[78]:\\d+: `));
+  assert.ok(!fs.existsSync(exe));
+});
+
+test('advice importing a package the build does not compile fails, naming the aspect and the package', () => {
+  const { exe, r } = buildFixture(
+    editYml((s) => s.replace('fmt: fmt', 'fmt: fmt\n            tabwriter: text/tabwriter').replace('fmt.Println(', '_ = tabwriter.AlignRight; fmt.Println(')),
+  );
+  assert.notEqual(r.code, 0, describeResult(r));
+  assert.match(r.stderr, /aspect "mark-traced" adds a reference to package "text\/tabwriter"/);
+  assert.ok(!fs.existsSync(exe));
+});
+
+test('after failures, a correct build with the same cache is fully instrumented', () => {
+  const { dir, exe, r } = buildFixture(() => {});
+  assert.equal(r.code, 0, describeResult(r));
+  assert.equal(run(exe, [], { cwd: dir }).stdout, 'ADVICE-V1 "work"\nADVICE-V1 "Double"\nresult 42 8\nplain ran\n');
+});
+
+test('a dead job server is reported, and the build fails', () => {
+  const dir = tempModule('test/fixtures/traced');
+  const r = run('go', ['build', '-toolexec', `${BIN} toolexec`, '-o', path.join(dir, 'x'), '.'], {
+    cwd: dir,
+    env: goEnv(gocache, { ORCHESTRION_JOBSERVER_URL: `unix:${dir}/no-such.sock` }),
+  });
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /job server at unix:.*no-such\.sock .* is unreachable/);
+});
+
+test('a missing Go toolchain is reported clearly', () => {
+  const dir = tempModule('test/fixtures/traced');
+  const r = run(BIN, ['go', 'build', '.'], { cwd: dir, env: { ...goEnv(gocache), PATH: '/nonexistent' } });
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /Go toolchain is not installed or not on PATH/);
+});

@@ -1,0 +1,63 @@
+// Shared helpers of the end-to-end tests: temporary modules, real go commands, the built CLI.
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const BIN = path.join(ROOT, 'bin', 'orchestrion');
+
+export interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A fresh directory under the OS temp dir, removed when the process exits. */
+export function tempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `orch-test-${prefix}-`));
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Copies a fixture module (a directory of the repository) into a temporary directory. */
+export function tempModule(fixture: string): string {
+  const dir = tempDir(path.basename(fixture));
+  fs.cpSync(path.join(ROOT, fixture), dir, { recursive: true });
+  return dir;
+}
+
+/** Environment for go commands: the caller's, with a given GOCACHE and nothing that would redirect the build. */
+export function goEnv(gocache: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, GOCACHE: gocache, GOFLAGS: '', GOTOOLCHAIN: 'local', ...extra };
+  delete env.ORCHESTRION_JOBSERVER_URL;
+  delete env.ORCHESTRION_LOG_FILE;
+  return env;
+}
+
+export function run(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Result {
+  const r: SpawnSyncReturns<string> = spawnSync(cmd, args, {
+    cwd: opts.cwd,
+    env: opts.env ?? process.env,
+    encoding: 'utf8',
+    timeout: opts.timeoutMs ?? 600_000,
+    maxBuffer: 64 << 20,
+  });
+  if (r.error) throw r.error;
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Reads the JSON-lines debug log written by the job server and toolexec calls. */
+export function logEvents(file: string): { event: string; importPath?: string; [k: string]: unknown }[] {
+  if (!fs.existsSync(file)) return [];
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l));
+}
+
+export function describeResult(r: Result): string {
+  return `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
+}

@@ -49,6 +49,7 @@ demo: all
 	bash examples/demo.sh
 
 test: all
+	cd go-helpers && go test -count=1 ./...
 	PATH="$$(dirname $(NODE)):$$PATH" npm test
 
 bench: all

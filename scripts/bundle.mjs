@@ -1,10 +1,9 @@
-// Bundles the per-call toolexec entry into one CommonJS file: CommonJS loads faster than ESM, and a
-// single file means one read and one compile (cached by NODE_COMPILE_CACHE) per call.
+// Bundles the per-call toolexec entry into CommonJS files (CommonJS loads faster than ESM; one file
+// is one read and one compile, cached by NODE_COMPILE_CACHE): a tiny entry that passes through the
+// tools orchestrion does not touch, and the compile/link code it loads only when needed.
 import { build } from 'esbuild';
 
-await build({
-  entryPoints: ['src/toolexec/main.ts'],
-  outfile: 'dist/toolexec.cjs',
+const common = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -13,4 +12,8 @@ await build({
   minifySyntax: true,
   sourcemap: false,
   logLevel: 'warning',
-});
+};
+// entry: pass-through of tools orchestrion does not touch, nothing else loaded.
+await build({ ...common, entryPoints: ['src/toolexec/entry.ts'], outfile: 'dist/toolexec.cjs', external: ['./toolexec-main.cjs'] });
+// compile, link and -V=full.
+await build({ ...common, entryPoints: ['src/toolexec/main.ts'], outfile: 'dist/toolexec-main.cjs' });

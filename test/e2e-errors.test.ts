@@ -47,7 +47,8 @@ test('a Go syntax error in user code names the file and position', () => {
     fs.writeFileSync(p, fs.readFileSync(p, 'utf8').replace('return n + n', 'return n + +'));
   });
   assert.notEqual(r.code, 0, describeResult(r));
-  assert.match(r.stderr, new RegExp(`${dir}/lib/lib\\.go:[78]:\\d+: `));
+  // cmd/go shortens the package directory in tool output to a relative path.
+  assert.match(r.stderr, new RegExp(`orchestrion: (${dir}/)?lib/lib\\.go:[78]:\\d+: `));
   assert.ok(!fs.existsSync(exe));
 });
 
@@ -63,7 +64,7 @@ test('advice importing a package the build does not compile fails, naming the as
 test('after failures, a correct build with the same cache is fully instrumented', () => {
   const { dir, exe, r } = buildFixture(() => {});
   assert.equal(r.code, 0, describeResult(r));
-  assert.equal(run(exe, [], { cwd: dir }).stdout, 'ADVICE-V1 "work"\nADVICE-V1 "Double"\nresult 42 8\nplain ran\n');
+  assert.equal(run(exe, [], { cwd: dir }).stdout, 'ADVICE-V1 work\nADVICE-V1 Double\nresult 42 8\nplain ran\n');
 });
 
 test('a dead job server is reported, and the build fails', () => {

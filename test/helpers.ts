@@ -30,10 +30,10 @@ export function tempModule(fixture: string): string {
 
 /** Environment for go commands: the caller's, with a given GOCACHE and nothing that would redirect the build. */
 export function goEnv(gocache: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, GOCACHE: gocache, GOFLAGS: '', GOTOOLCHAIN: 'local', ...extra };
+  const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.ORCHESTRION_JOBSERVER_URL;
   delete env.ORCHESTRION_LOG_FILE;
-  return env;
+  return { ...env, GOCACHE: gocache, GOFLAGS: '', GOTOOLCHAIN: 'local', ...extra };
 }
 
 export function run(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Result {

@@ -1,25 +1,12 @@
-// The per-call toolexec entry, bundled to dist/toolexec.cjs: `orchestrion toolexec <tool> <args…>`.
-// It runs hundreds of times per build, so it loads no CLI framework; tools other than compile and
-// link are handed straight to the real tool (process.execve replaces this process where available).
-import { spawnSync } from 'node:child_process';
-import { parseCommand, toolKind } from './argv.ts';
+// The compile/link part of the per-call toolexec entry (`orchestrion toolexec <tool> <args…>`),
+// bundled to dist/toolexec-main.cjs and loaded by entry.ts. It runs for every compile and link of a
+// build, so it loads no CLI framework, and execa and the job-server client only when needed.
+import { parseCommand } from './argv.ts';
 
 const args = process.argv.slice(2);
 
-function passThrough(argv: string[]): never {
-  const execve = (process as unknown as { execve?: (file: string, args: string[], env: NodeJS.ProcessEnv) => never }).execve;
-  if (execve) execve(argv[0]!, argv, process.env);
-  const r = spawnSync(argv[0]!, argv.slice(1), { stdio: 'inherit' });
-  if (r.error) {
-    process.stderr.write(`orchestrion toolexec: running ${argv[0]}: ${r.error.message}\n`);
-    process.exit(1);
-  }
-  process.exit(r.status ?? 1);
-}
-
 async function main(): Promise<number> {
   if (args.length === 0) throw new Error('unexpected empty command arguments');
-  if (toolKind(args[0]!) === 'other') passThrough(args);
   const cmd = parseCommand(args);
   const { connectJobServer } = await import('./connect.ts');
   const connect = () => connectJobServer(__dirname);

@@ -23,7 +23,8 @@ test('a valid file yields its aspects as JSON, with positions inside them', () =
   assert.equal(aspects.length, 1);
   assert.deepEqual(aspects[0]!.aspect['join-point'], { 'function-body': { directive: 'trace:me' } });
   assert.deepEqual(aspects[0]!.positionOf('join-point.function-body'), { line: 8, column: 9 });
-  assert.deepEqual(aspects[0]!.positionOf('advice.0.prepend-statements.template'), { line: 11, column: 21 });
+  assert.deepEqual(aspects[0]!.positionOf('advice[0].prepend-statements.template'), { line: 11, column: 21 });
+  assert.deepEqual(aspects[0]!.positionOf('advice.0.prepend-statements'), { line: 11, column: 11 });
 });
 
 function errorOf(text: string): ConfigError {

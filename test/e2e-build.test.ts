@@ -78,7 +78,21 @@ test('go build -toolexec "orchestrion toolexec" starts its own job server', () =
   assert.equal(run(other, [], { cwd: mod }).stdout, 'ADVICE-V2 work\nADVICE-V2 Double\nresult 42 8\nplain ran\n');
   const listens = logEvents(log).filter((e) => e.event === 'server.listen');
   assert.equal(listens.length, 1, 'exactly one job server for the whole build');
+  // It ends with the go command that started it.
+  const pid = listens[0]!.pid as number;
+  const deadline = Date.now() + 5000;
+  while (isAlive(pid) && Date.now() < deadline) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+  assert.equal(isAlive(pid), false, `job server ${pid} still running after its go command ended`);
 });
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 test('GOFLAGS=-toolexec=… works too, and hits the cache orchestrion go filled (same -V=full suffix)', () => {
   const other = `${exe}.goflags`;

@@ -37,7 +37,7 @@ test('unknown join point type', () => {
 test('a template that does not parse', () => {
   const { dir, exe, r } = buildFixture(editYml((s) => s.replace('{{ printf "%q" .Function.Name }}', '{{ nosuchfunc .Function.Name }}')));
   assert.notEqual(r.code, 0, describeResult(r));
-  assert.match(r.stderr, new RegExp(`${dir}/orchestrion\\.yml:\\d+:\\d+: aspect "mark-traced": advice.*nosuchfunc`));
+  assert.match(r.stderr, new RegExp(`${dir}/orchestrion\\.yml:13:21: aspect "mark-traced": advice\\[0\\]\\.prepend-statements\\.template: .*nosuchfunc`));
   assert.ok(!fs.existsSync(exe));
 });
 

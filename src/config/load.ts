@@ -109,10 +109,10 @@ export function parseConfigYAML(file: string, text: string): SourcedAspect[] {
   return out;
 }
 
-/** Finds the node at a dotted path (`join-point.function-body`, `advice.0.prepend-statements.template`). */
-function nodeAt(_doc: Document, aspectNode: YAMLNode, dotted: string): YAMLNode | undefined {
+/** Finds the node at a path as the injector writes it (`join-point.function-body`, `advice[0].prepend-statements.template`). */
+function nodeAt(_doc: Document, aspectNode: YAMLNode, where: string): YAMLNode | undefined {
   let cur: YAMLNode | undefined = aspectNode;
-  for (const seg of dotted.split('.').filter((s) => s !== '')) {
+  for (const seg of where.replace(/\[(\d+)\]/g, '.$1').split('.').filter((s) => s !== '')) {
     if (isMap(cur)) {
       const next = cur.get(seg, true) as YAMLNode | undefined;
       if (next === undefined) return cur;

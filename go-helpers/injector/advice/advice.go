@@ -6,7 +6,6 @@ import (
 	"cmp"
 	"encoding/json"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/orchestrion-ts/go-helpers/injector/decode"
@@ -34,34 +33,17 @@ const (
 	DefaultOrder = 0
 )
 
-type decoderFunc func(value json.RawMessage, path string) (Advice, error)
+var registry = decode.NewRegistry[Advice]("unknown advice type: %q")
 
-var decoders = map[string]decoderFunc{}
-
-func register(kind string, fn decoderFunc) { decoders[kind] = fn }
+func register(kind string, fn func(value json.RawMessage, path string) (Advice, error)) {
+	registry.Register(kind, fn)
+}
 
 // Kinds lists the advice kinds this module understands.
-func Kinds() []string {
-	out := make([]string, 0, len(decoders))
-	for k := range decoders {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
+func Kinds() []string { return registry.Kinds() }
 
 // Decode decodes one advice from its singleton mapping at path.
-func Decode(raw json.RawMessage, path string) (Advice, error) {
-	kind, value, err := decode.Singleton(raw, path)
-	if err != nil {
-		return nil, err
-	}
-	fn, ok := decoders[kind]
-	if !ok {
-		return nil, decode.Errorf(path, "unknown advice type: %q", kind)
-	}
-	return fn(value, decode.Field(path, kind))
-}
+func Decode(raw json.RawMessage, path string) (Advice, error) { return registry.Decode(raw, path) }
 
 // DecodeList decodes `advice:`, which is a sequence or a single mapping.
 func DecodeList(raw json.RawMessage, path string) ([]Advice, error) {

@@ -4,7 +4,6 @@ package join
 
 import (
 	"encoding/json"
-	"sort"
 
 	"github.com/orchestrion-ts/go-helpers/injector/decode"
 	"github.com/orchestrion-ts/go-helpers/injector/may"
@@ -24,33 +23,16 @@ type Point interface {
 	ImpliesImported() []string
 }
 
-type decoderFunc func(value json.RawMessage, path string) (Point, error)
+var registry = decode.NewRegistry[Point]("unknown join point type %q")
 
-var decoders = map[string]decoderFunc{}
-
-func register(kind string, fn decoderFunc) { decoders[kind] = fn }
+func register(kind string, fn func(value json.RawMessage, path string) (Point, error)) {
+	registry.Register(kind, fn)
+}
 
 // Kinds lists the join point kinds this module understands.
-func Kinds() []string {
-	out := make([]string, 0, len(decoders))
-	for k := range decoders {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
+func Kinds() []string { return registry.Kinds() }
 
 // Decode decodes a join point from its singleton mapping. path locates the
 // mapping inside the aspect (e.g. "join-point"); errors carry the path of the
 // element that is wrong.
-func Decode(raw json.RawMessage, path string) (Point, error) {
-	kind, value, err := decode.Singleton(raw, path)
-	if err != nil {
-		return nil, err
-	}
-	fn, ok := decoders[kind]
-	if !ok {
-		return nil, decode.Errorf(path, "unknown join point type %q", kind)
-	}
-	return fn(value, decode.Field(path, kind))
-}
+func Decode(raw json.RawMessage, path string) (Point, error) { return registry.Decode(raw, path) }

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { ConfigError, parseConfigYAML } from '../src/config/load.ts';
 import { fileMayMatch } from '../src/config/prefilter.ts';
 import { versionSuffix } from '../src/config/fingerprint.ts';
+import { toolGoImports } from '../src/config/toolgo.ts';
 
 const GOOD = `meta:
   name: t
@@ -19,7 +20,7 @@ aspects:
 `;
 
 test('a valid file yields its aspects as JSON, with positions inside them', () => {
-  const aspects = parseConfigYAML('/m/orchestrion.yml', GOOD);
+  const { aspects } = parseConfigYAML('/m/orchestrion.yml', GOOD);
   assert.equal(aspects.length, 1);
   assert.deepEqual(aspects[0]!.aspect['join-point'], { 'function-body': { directive: 'trace:me' } });
   assert.deepEqual(aspects[0]!.positionOf('join-point.function-body'), { line: 8, column: 9 });
@@ -42,11 +43,22 @@ test('malformed YAML names the file and position', () => {
   assert.match(e.message, /^\/m\/orchestrion\.yml:\d+:\d+: malformed YAML/);
 });
 
+const META = 'meta: {name: t, description: d}\n';
+
 test('missing keys, unknown keys and wrong types name the aspect', () => {
-  assert.match(errorOf('aspects:\n  - id: a\n    advice: []\n').message, /^\/m\/orchestrion\.yml:2:5: aspect "a": missing required key "join-point"/);
-  assert.match(errorOf('aspects:\n  - id: b\n    join-point: {}\n    advise: []\n    advice: []\n').message, /:4:5: aspect "b": unknown key "advise"/);
-  assert.match(errorOf('aspects:\n  - id: c\n    tracer-internal: yes please\n    join-point: {}\n    advice: []\n').message, /:3:22: aspect "c": "tracer-internal" must be a boolean/);
+  assert.match(errorOf(META + 'aspects:\n  - id: a\n    advice: []\n').message, /^\/m\/orchestrion\.yml:3:5: aspect "a": missing required key "join-point"/);
+  assert.match(errorOf(META + 'aspects:\n  - id: b\n    join-point: {}\n    advise: []\n    advice: []\n').message, /:5:5: aspect "b": unknown key "advise"/);
+  assert.match(errorOf(META + 'aspects:\n  - id: c\n    tracer-internal: yes please\n    join-point: {}\n    advice: []\n').message, /:4:22: aspect "c": "tracer-internal" must be a boolean/);
   assert.match(errorOf('aspect:\n  - id: d\n').message, /:1:1: unknown top-level key "aspect"/);
+});
+
+test('the JSON Schema: wrong types and unknown join points deep inside an aspect are located', () => {
+  const jp = (j: string) => `${META}aspects:\n  - id: s\n    join-point:\n${j}\n    advice:\n      - add-blank-import: fmt\n`;
+  const unknown = errorOf(jp('      function-bodie:\n        directive: x'));
+  assert.match(unknown.message, /^\/m\/orchestrion\.yml:\d+:\d+: aspect "s": join-point/);
+  const wrongType = errorOf(jp('      function-body:\n        directive: [1, 2]'));
+  assert.match(wrongType.message, /^\/m\/orchestrion\.yml:6:20: aspect "s": join-point\.function-body\.directive: /);
+  assert.match(errorOf('aspects:\n  - id: m\n    join-point: {directive: x}\n    advice: [{add-blank-import: fmt}]\n').message, /\(top level\): missing required key "meta"/);
 });
 
 test('pre-filter: directive and function names are searched in the file text', () => {
@@ -71,4 +83,21 @@ test('the version suffix changes with the aspects and not with key order', () =>
   assert.equal(versionSuffix('0.1.0', 'build', b), s);
   assert.notEqual(versionSuffix('0.1.0', 'build', c), s);
   assert.notEqual(versionSuffix('0.1.0', 'other-build', a), s);
+});
+
+test('orchestrion.tool.go imports: blank, named, plain, grouped, with comments', () => {
+  const src = `// header "not/an/import"
+//go:build tools
+
+package tools
+
+import _ "github.com/DataDog/orchestrion" // integration
+import (
+	_ "example.com/a" // integration
+	named "example.com/b"
+	/* skipped "example.com/nope" */ "example.com/c"
+	. \`example.com/d\`
+)
+`;
+  assert.deepEqual(toolGoImports(src, 'orchestrion.tool.go'), ['github.com/DataDog/orchestrion', 'example.com/a', 'example.com/b', 'example.com/c', 'example.com/d']);
 });

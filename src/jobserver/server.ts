@@ -12,6 +12,7 @@ import { InjectorPool } from '../pool/pool.ts';
 import { toolBuildID, toolVersion } from '../version.ts';
 import { ensureWasm, helpersHash, toolchainOfTool, type Toolchain } from '../wasm/module.ts';
 import { BuildOnce } from './buildonce.ts';
+import { stripToolexec } from './moduleroot.ts';
 import {
   checkRequest,
   encode,
@@ -201,7 +202,7 @@ export class JobServer {
   }
 
   private async loadConfigState(tc: Toolchain): Promise<ConfigState> {
-    const config = loadConfig(this.opts.root);
+    const config = await loadConfig(this.opts.root, { ...process.env, GOFLAGS: stripToolexec(process.env.GOFLAGS) });
     const sig = signature(config.files);
     if (config.aspects.length > 0) {
       const res = await (await this.pool(tc)).validate({ aspects: config.aspects.map((a) => a.aspect) });

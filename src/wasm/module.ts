@@ -136,11 +136,21 @@ async function buildInto(tc: Toolchain, dir: string, log: (msg: string) => void)
       if (!fs.existsSync(path.join(dir, 'injector.wasm'))) throw err;
     }
     log(`built the wasm injector in ${Date.now() - t0} ms`);
+    pruneOtherBuilds(dir, tc.version);
     return filesIn(dir);
   } catch (err) {
     const e = err as Error & { stderr?: string };
     throw new Error(`building the wasm injector with ${tc.version} failed: ${e.stderr?.trim() || e.message}`);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Removes modules built by the same Go version from older go-helpers sources: they can never be used again. */
+function pruneOtherBuilds(keep: string, version: string): void {
+  const parent = path.dirname(keep);
+  for (const name of fs.readdirSync(parent)) {
+    const p = path.join(parent, name);
+    if (p !== keep && name.startsWith(`${version}-`) && !name.includes('.tmp-')) fs.rmSync(p, { recursive: true, force: true });
   }
 }

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError, parseConfigYAML } from '../src/config/load.ts';
-import { fileMayMatch } from '../src/config/prefilter.ts';
+import { fileMayMatch, matchesPackageFilter, packageClause, packageMayMatch } from '../src/config/prefilter.ts';
 import { versionSuffix } from '../src/config/fingerprint.ts';
 import { toolGoImports } from '../src/config/toolgo.ts';
 
@@ -61,17 +61,64 @@ test('the JSON Schema: wrong types and unknown join points deep inside an aspect
   assert.match(errorOf('aspects:\n  - id: m\n    join-point: {directive: x}\n    advice: [{add-blank-import: fmt}]\n').message, /\(top level\): missing required key "meta"/);
 });
 
-test('pre-filter: directive and function names are searched in the file text', () => {
+const file = (content: string, packageName = 'x') => ({ content, packageName });
+
+test('file pre-filter: directive strings, names and package clauses in the file text', () => {
   const jp = { 'function-body': { directive: 'trace:me' } };
-  assert.equal(fileMayMatch(jp, 'package x\n//trace:me\nfunc f() {}'), 'yes');
-  assert.equal(fileMayMatch(jp, 'package x\nfunc f() {}'), 'no');
-  assert.equal(fileMayMatch({ 'function-body': { function: [{ name: 'Handle' }] } }, 'func Handle() {}'), 'yes');
-  assert.equal(fileMayMatch({ 'function-body': { function: [{ name: 'Handle' }] } }, 'func other() {}'), 'no');
-  assert.equal(fileMayMatch({ not: jp }, 'package x'), 'yes');
-  assert.equal(fileMayMatch({ not: jp }, '//trace:me'), 'maybe');
-  assert.equal(fileMayMatch({ 'one-of': [jp, { 'function-call': 'x.Y' }] }, 'package x'), 'maybe');
-  assert.equal(fileMayMatch({ 'all-of': [jp, { 'function-call': 'x.Y' }] }, 'package x'), 'no');
-  assert.equal(fileMayMatch({ 'struct-literal': {} }, ''), 'maybe');
+  assert.equal(fileMayMatch(jp, file('package x\n//trace:me\nfunc f() {}')), 'yes');
+  assert.equal(fileMayMatch(jp, file('package x\nfunc f() {}')), 'no');
+  assert.equal(fileMayMatch({ 'function-body': { function: [{ name: 'Handle' }] } }, file('func Handle() {}')), 'yes');
+  assert.equal(fileMayMatch({ 'function-body': { function: [{ name: 'Handle' }] } }, file('func other() {}')), 'no');
+  assert.equal(fileMayMatch({ function: [{ name: '' }] }, file('func other() {}')), 'no', 'an empty needle never matches (as in Orchestrion)');
+  assert.equal(fileMayMatch({ not: jp }, file('package x')), 'yes');
+  assert.equal(fileMayMatch({ not: jp }, file('//trace:me')), 'maybe');
+  assert.equal(fileMayMatch({ 'one-of': [jp, { 'function-call': 'net/http.Get' }] }, file('http.Get()')), 'yes');
+  assert.equal(fileMayMatch({ 'all-of': [jp, { 'function-call': 'net/http.Get' }] }, file('package x')), 'no');
+  assert.equal(fileMayMatch({ 'package-name': 'main' }, file('', 'main')), 'yes');
+  assert.equal(fileMayMatch({ 'package-name': 'main' }, file('', 'lib')), 'no');
+  assert.equal(fileMayMatch({ 'struct-literal': { type: 'a.B' } }, file('')), 'maybe');
+  assert.equal(packageClause('// c\n/* package no */\n\npackage  foo // x\n'), 'foo');
+});
+
+test('package pre-filter: import paths, imports the join point needs, filters, test mains', () => {
+  const ctx = { importPath: 'example.com/app/db', imports: new Set(['database/sql', 'fmt']), rootModule: 'example.com/app', testMain: false };
+  assert.equal(packageMayMatch({ 'function-call': 'database/sql.Open' }, ctx), 'yes');
+  assert.equal(packageMayMatch({ 'function-call': 'net/http.Get' }, ctx), 'no');
+  assert.equal(packageMayMatch({ 'function-call': 'Open' }, ctx), 'maybe');
+  assert.equal(packageMayMatch({ 'import-path': 'example.com/app/db' }, ctx), 'yes');
+  assert.equal(packageMayMatch({ 'import-path': 'net/http' }, ctx), 'no');
+  assert.equal(packageMayMatch({ 'struct-literal': { type: '*net/http.Server', field: 'Handler' } }, ctx), 'no');
+  assert.equal(packageMayMatch({ 'method-call': { receiver: '*database/sql.DB', name: 'Query' } }, ctx), 'yes');
+  assert.equal(packageMayMatch({ 'value-declaration': 'error' }, ctx), 'maybe');
+  assert.equal(packageMayMatch({ 'struct-definition': 'example.com/app/db.Conn' }, ctx), 'yes');
+  assert.equal(packageMayMatch({ 'struct-definition': 'example.com/other.Conn' }, ctx), 'no');
+  assert.equal(packageMayMatch({ function: [{ receiver: '*example.com/other.T' }] }, ctx), 'no');
+  assert.equal(packageMayMatch({ function: [{ 'signature-contains': { args: ['context.Context'] } }] }, ctx), 'no');
+  assert.equal(packageMayMatch({ function: [{ 'signature-contains': { args: ['database/sql.Tx'] } }] }, ctx), 'yes');
+  assert.equal(packageMayMatch({ 'test-main': true }, ctx), 'no');
+  assert.equal(packageMayMatch({ 'package-filter': { root: true } }, ctx), 'yes');
+  assert.equal(packageMayMatch({ 'package-filter': { root: true, pattern: 'db' } }, ctx), 'yes');
+  assert.equal(packageMayMatch({ 'package-filter': 'example.com/**/db' }, ctx), 'yes');
+  assert.equal(packageMayMatch({ not: { 'package-filter': 'net/*' } }, ctx), 'yes');
+  assert.equal(packageMayMatch({ 'all-of': [{ 'import-path': 'net/http' }, { directive: 'x' }] }, ctx), 'no');
+  assert.equal(packageMayMatch({ directive: 'x' }, ctx), 'maybe');
+});
+
+test('package-filter globs follow Orchestrion (path.Match segments, ** across segments)', () => {
+  const m = (path: string, pattern: string, root = false, mod = 'github.com/myorg/app') => matchesPackageFilter(path, root, pattern, mod);
+  assert.ok(m('github.com/myorg/internal', 'github.com/myorg/**/internal'));
+  assert.ok(m('github.com/myorg/service1/x/y', 'github.com/myorg/service**'));
+  assert.ok(m('github.com/myservice/api', '**service/api'));
+  assert.ok(m('github.com/a/b', '*'));
+  assert.ok(!m('github.com/a/b', 'github.com/*'));
+  assert.ok(m('github.com/a', 'github.com/[a-c]'));
+  assert.ok(!m('github.com/d', 'github.com/[a-c]'));
+  assert.ok(m('github.com/myorg/app', '.', true));
+  assert.ok(m('github.com/myorg/app/internal/x', 'internal/*', true));
+  assert.ok(!m('github.com/other/internal/x', 'internal/*', true));
+  assert.ok(!m('', '*'));
+  assert.ok(!m('x', ''));
+  assert.ok(!m('github.com/myorg/app', '', true, ''), 'an unknown root module never matches');
 });
 
 test('the version suffix changes with the aspects and not with key order', () => {

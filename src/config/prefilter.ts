@@ -1,54 +1,276 @@
-// Pre-filters: decide in TypeScript, before any wasm call, that an aspect cannot match a file.
-// Three-valued and sound (config.md §6): "no" only when the join point certainly cannot match;
-// join points this version does not reason about answer "maybe".
+// Pre-filters: decide in TypeScript, before any wasm call, that an aspect cannot match a package or
+// a file (config.md §2.1 and §6). Three-valued and sound: "no" only when the join point certainly
+// cannot match, so results are the same whether or not a filter fires. A package for which every
+// aspect answers "no" never reaches the worker pool.
 export type May = 'yes' | 'no' | 'maybe';
 
-function and(xs: May[]): May {
-  if (xs.includes('no')) return 'no';
-  return xs.every((x) => x === 'yes') ? 'yes' : 'maybe';
+export interface PackageContext {
+  /** TOOLEXEC_IMPORTPATH of the compile. */
+  importPath: string;
+  /** Import paths the package can import: the importcfg's packagefile and importmap keys. */
+  imports: ReadonlySet<string>;
+  /** Module path of the main module ("" when unknown: root filters then never match). */
+  rootModule: string;
+  /** The compile is the generated test main of a test binary. */
+  testMain: boolean;
 }
-function or(xs: May[]): May {
-  if (xs.includes('yes')) return 'yes';
-  return xs.length > 0 && xs.every((x) => x === 'no') ? 'no' : 'maybe';
+
+export interface FileContext {
+  content: string;
+  /** The file's package clause name. */
+  packageName: string;
+}
+
+function and(xs: Iterable<May>): May {
+  let all = true;
+  for (const x of xs) {
+    if (x === 'no') return 'no';
+    if (x !== 'yes') all = false;
+  }
+  return all ? 'yes' : 'maybe';
+}
+function or(xs: Iterable<May>): May {
+  let allNo = true;
+  let any = false;
+  for (const x of xs) {
+    any = true;
+    if (x === 'yes') return 'yes';
+    if (x !== 'no') allNo = false;
+  }
+  return any && allNo ? 'no' : 'maybe';
+}
+function not(x: May): May {
+  return x === 'no' ? 'yes' : 'maybe';
+}
+
+/** A type reference as join points write it: `*net/http.Request`, `error`, `gopkg.in/yaml.v3.Node`. */
+export function parseTypeName(s: string): { pointer: boolean; path: string; name: string } | undefined {
+  const m = /^(\*)?\s*(?:([A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*)\.)?([A-Za-z_][A-Za-z0-9_]*)$/.exec(s);
+  return m ? { pointer: m[1] !== undefined, path: m[2] ?? '', name: m[3]! } : undefined;
+}
+
+function imports(ctx: PackageContext, path: string): May {
+  if (path === '') return 'maybe';
+  return path === ctx.importPath || ctx.imports.has(path) ? 'yes' : 'no';
+}
+function typeImports(ctx: PackageContext, t: unknown): May {
+  return typeof t === 'string' ? imports(ctx, parseTypeName(t)?.path ?? '') : 'maybe';
 }
 function contains(content: string, needle: unknown): May {
   // Orchestrion's substring test answers "no" for an empty needle; mirror it.
-  if (typeof needle !== 'string' || needle === '') return typeof needle === 'string' ? 'no' : 'maybe';
-  return content.includes(needle) ? 'yes' : 'no';
+  if (typeof needle !== 'string') return 'maybe';
+  return needle !== '' && content.includes(needle) ? 'yes' : 'no';
+}
+/** `path.Name` of declaration-of / function-call, split at the last dot. */
+function symbol(s: unknown): { path: string; name: string } | undefined {
+  if (typeof s !== 'string') return undefined;
+  const dot = s.lastIndexOf('.');
+  return dot < 0 ? { path: '', name: s } : { path: s.slice(0, dot), name: s.slice(dot + 1) };
 }
 
-/** Whether the join point may match something in a file with this content. */
-export function fileMayMatch(jp: unknown, content: string): May {
-  if (typeof jp !== 'object' || jp === null || Array.isArray(jp)) return 'maybe';
+function singleton(jp: unknown): [string, unknown] | undefined {
+  if (typeof jp !== 'object' || jp === null || Array.isArray(jp)) return undefined;
   const keys = Object.keys(jp);
-  if (keys.length !== 1) return 'maybe';
-  const kind = keys[0]!;
-  const arg = (jp as Record<string, unknown>)[kind];
+  return keys.length === 1 ? [keys[0]!, (jp as Record<string, unknown>)[keys[0]!]] : undefined;
+}
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v]);
+
+/** Whether the join point may match something in a package. */
+export function packageMayMatch(jp: unknown, ctx: PackageContext): May {
+  const s = singleton(jp);
+  if (!s) return 'maybe';
+  const [kind, arg] = s;
   switch (kind) {
     case 'all-of':
-      return Array.isArray(arg) ? and(arg.map((j) => fileMayMatch(j, content))) : 'maybe';
+      return Array.isArray(arg) ? and(arg.map((j) => packageMayMatch(j, ctx))) : 'maybe';
     case 'one-of':
-      return Array.isArray(arg) ? or(arg.map((j) => fileMayMatch(j, content))) : 'maybe';
-    case 'not': {
-      const inner = fileMayMatch(arg, content);
-      return inner === 'no' ? 'yes' : 'maybe';
-    }
-    case 'directive':
-      return contains(content, typeof arg === 'string' ? `//${arg}` : arg);
+      return Array.isArray(arg) ? or(arg.map((j) => packageMayMatch(j, ctx))) : 'maybe';
+    case 'not':
+      return not(packageMayMatch(arg, ctx));
     case 'function-body':
-      return fileMayMatch(arg, content);
-    case 'function': {
-      const opts = Array.isArray(arg) ? arg : [arg];
-      return and(opts.map((o) => functionOptionMay(o, content)));
+      return packageMayMatch(arg, ctx);
+    case 'function':
+      return and(list(arg).map((o) => functionOption(o, (k, v) => functionOptionPackage(k, v, ctx))));
+    case 'declaration-of':
+    case 'function-call': {
+      const sym = symbol(arg);
+      return sym ? imports(ctx, sym.path) : 'maybe';
+    }
+    case 'method-call': {
+      const recv = (arg as { receiver?: unknown } | null)?.receiver;
+      return typeImports(ctx, recv);
+    }
+    case 'import-path':
+      return typeof arg === 'string' ? (arg === ctx.importPath ? 'yes' : 'no') : 'maybe';
+    case 'package-filter':
+      return packageFilter(arg, ctx);
+    case 'struct-definition': {
+      const t = typeof arg === 'string' ? parseTypeName(arg) : undefined;
+      return t ? (t.path === ctx.importPath ? 'yes' : 'no') : 'maybe';
+    }
+    case 'struct-literal':
+      return typeImports(ctx, (arg as { type?: unknown } | null)?.type);
+    case 'value-declaration':
+      return typeImports(ctx, arg);
+    case 'test-main':
+      return typeof arg === 'boolean' ? (arg === ctx.testMain ? 'yes' : 'no') : 'maybe';
+    default:
+      // directive, package-name, configuration, and anything unknown.
+      return 'maybe';
+  }
+}
+
+/** Whether the join point may match something in one file. */
+export function fileMayMatch(jp: unknown, file: FileContext): May {
+  const s = singleton(jp);
+  if (!s) return 'maybe';
+  const [kind, arg] = s;
+  switch (kind) {
+    case 'all-of':
+      return Array.isArray(arg) ? and(arg.map((j) => fileMayMatch(j, file))) : 'maybe';
+    case 'one-of':
+      return Array.isArray(arg) ? or(arg.map((j) => fileMayMatch(j, file))) : 'maybe';
+    case 'not':
+      return not(fileMayMatch(arg, file));
+    case 'function-body':
+      return fileMayMatch(arg, file);
+    case 'function':
+      return and(list(arg).map((o) => functionOption(o, (k, v) => functionOptionFile(k, v, file))));
+    case 'directive':
+      return typeof arg === 'string' ? contains(file.content, `//${arg}`) : 'maybe';
+    case 'declaration-of':
+    case 'function-call': {
+      const sym = symbol(arg);
+      return sym ? contains(file.content, sym.name) : 'maybe';
+    }
+    case 'method-call':
+      return contains(file.content, (arg as { name?: unknown } | null)?.name);
+    case 'package-name':
+      return typeof arg === 'string' ? (arg === file.packageName ? 'yes' : 'no') : 'maybe';
+    case 'struct-definition':
+      return contains(file.content, 'struct');
+    default:
+      return 'maybe';
+  }
+}
+
+function functionOption(opt: unknown, f: (kind: string, value: unknown) => May): May {
+  const s = singleton(opt);
+  return s ? f(s[0], s[1]) : 'maybe';
+}
+function functionOptionPackage(kind: string, v: unknown, ctx: PackageContext): May {
+  switch (kind) {
+    case 'receiver': {
+      // A receiver type must be defined in the package itself (a bool receiver option says nothing).
+      const t = typeof v === 'string' ? parseTypeName(v) : undefined;
+      return t ? (t.path === ctx.importPath ? 'yes' : 'no') : 'maybe';
+    }
+    case 'signature':
+    case 'signature-contains': {
+      const sig = v as { args?: unknown; returns?: unknown } | null;
+      const types = [...list(sig?.args ?? []), ...list(sig?.returns ?? [])];
+      return and(types.map((t) => typeImports(ctx, t)));
+    }
+    default:
+      return 'maybe';
+  }
+}
+function functionOptionFile(kind: string, v: unknown, file: FileContext): May {
+  switch (kind) {
+    case 'name':
+      return contains(file.content, v);
+    case 'receiver': {
+      const t = typeof v === 'string' ? parseTypeName(v) : undefined;
+      return t ? contains(file.content, t.name) : 'maybe';
     }
     default:
       return 'maybe';
   }
 }
 
-function functionOptionMay(opt: unknown, content: string): May {
-  if (typeof opt !== 'object' || opt === null) return 'maybe';
-  const o = opt as Record<string, unknown>;
-  if ('name' in o) return contains(content, o.name);
-  return 'maybe';
+function packageFilter(arg: unknown, ctx: PackageContext): May {
+  let root = false;
+  let pattern = '';
+  if (typeof arg === 'string') pattern = arg;
+  else if (typeof arg === 'object' && arg !== null) {
+    const o = arg as { root?: unknown; pattern?: unknown };
+    if (typeof o.root === 'boolean') root = o.root;
+    if (typeof o.pattern === 'string') pattern = o.pattern;
+  } else return 'maybe';
+  return matchesPackageFilter(ctx.importPath, root, pattern, ctx.rootModule) ? 'yes' : 'no';
+}
+
+/** package-filter matching (config.md §2.2): root-module relative paths and `**` globs. */
+export function matchesPackageFilter(importPath: string, root: boolean, pattern: string, rootModule: string): boolean {
+  if (importPath === '') return false;
+  const inRoot = rootModule !== '' && (importPath === rootModule || importPath.startsWith(rootModule + '/'));
+  if (root && pattern === '') return inRoot;
+  if (pattern === '') return false;
+  let target = importPath;
+  if (root) {
+    if (!inRoot) return false;
+    target = importPath === rootModule ? '.' : importPath.slice(rootModule.length + 1);
+  }
+  if (pattern === '*' || pattern === '**') return true;
+  if (!pattern.includes('**')) return globSegment(pattern, target);
+  const pats = pattern.split('/').flatMap(expandDoubleStar);
+  return matchSegments(pats, target.split('/'));
+}
+
+/** `a**` → `a*`,`**`; `**a` → `**`,`*a`; `a**b` → `a*`,`**`,`*b`. */
+function expandDoubleStar(seg: string): string[] {
+  const i = seg.indexOf('**');
+  if (i < 0 || seg === '**') return [seg];
+  const before = seg.slice(0, i);
+  const after = seg.slice(i + 2);
+  return [...(before ? [`${before}*`] : []), '**', ...(after ? expandDoubleStar(`*${after}`) : [])];
+}
+
+function matchSegments(pats: string[], segs: string[]): boolean {
+  if (pats.length === 0) return segs.length === 0;
+  const [p, ...rest] = pats;
+  if (p === '**') {
+    if (rest.length === 0) return true;
+    for (let i = 0; i <= segs.length; i++) if (matchSegments(rest, segs.slice(i))) return true;
+    return false;
+  }
+  return segs.length > 0 && globSegment(p!, segs[0]!) && matchSegments(rest, segs.slice(1));
+}
+
+/** Go's path.Match: `*` and `?` do not cross `/`, `[…]` classes with `^` negation and ranges, `\` escapes. A bad pattern matches nothing. */
+export function globSegment(pattern: string, name: string): boolean {
+  let re = '^';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '\\') {
+      if (++i >= pattern.length) return false;
+      re += escapeRe(pattern[i]!);
+    } else if (c === '[') {
+      const end = pattern.indexOf(']', i + 2);
+      if (end < 0) return false;
+      let body = pattern.slice(i + 1, end);
+      const negate = body.startsWith('^');
+      if (negate) body = body.slice(1);
+      if (body === '') return false;
+      re += `[${negate ? '^/' : ''}${body.replace(/[\]\\]/g, (m) => `\\${m}`)}]`;
+      i = end;
+    } else re += escapeRe(c);
+  }
+  try {
+    return new RegExp(re + '$', 'u').test(name);
+  } catch {
+    return false;
+  }
+}
+function escapeRe(c: string): string {
+  return c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** The package clause of a Go file ("" when none is found). */
+export function packageClause(content: string): string {
+  // Skip comments before the clause; the clause is the first `package <ident>` at the start of a line.
+  const m = /^\s*package\s+([\p{L}_][\p{L}\p{N}_]*)/mu.exec(content.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, ''));
+  return m?.[1] ?? '';
 }

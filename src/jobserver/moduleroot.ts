@@ -1,4 +1,5 @@
 // The main module's root directory: where orchestrion.tool.go and orchestrion.yml live.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execa } from 'execa';
 
@@ -22,4 +23,14 @@ export function stripToolexec(goflags: string | undefined): string {
     .split(/\s+/)
     .filter((w) => w !== '' && !/^--?toolexec(=|$)/.test(w))
     .join(' ');
+}
+
+/** The `module` path declared by `<root>/go.mod` ("" when there is none). */
+export function rootModulePath(root: string): string {
+  try {
+    const m = /^\s*module\s+("?)([^\s"]+)\1\s*$/m.exec(fs.readFileSync(path.join(root, 'go.mod'), 'utf8').replace(/\/\/.*$/gm, ''));
+    return m?.[2] ?? '';
+  } catch {
+    return '';
+  }
 }

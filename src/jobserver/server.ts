@@ -4,15 +4,16 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { ConfigError, loadConfig, type LoadedConfig } from '../config/load.ts';
+import { ConfigError, loadConfig, type LoadedConfig, type SourcedAspect } from '../config/load.ts';
 import { versionSuffix } from '../config/fingerprint.ts';
-import { fileMayMatch } from '../config/prefilter.ts';
+import { fileMayMatch, packageClause, packageMayMatch, type PackageContext } from '../config/prefilter.ts';
+import { parseImportConfig } from '../toolexec/importcfg.ts';
 import { logEvent } from '../log.ts';
 import { InjectorPool } from '../pool/pool.ts';
 import { toolBuildID, toolVersion } from '../version.ts';
 import { ensureWasm, helpersHash, toolchainOfTool, type Toolchain } from '../wasm/module.ts';
 import { BuildOnce } from './buildonce.ts';
-import { stripToolexec } from './moduleroot.ts';
+import { rootModulePath, stripToolexec } from './moduleroot.ts';
 import {
   checkRequest,
   encode,
@@ -58,6 +59,7 @@ export class JobServer {
   private configState: Promise<ConfigState> | undefined;
   private readonly sockets = new Set<net.Socket>();
   private readonly stats: StatsResult = { requests: {}, instrumented: 0, skipped: 0 };
+  private readonly rootModule: string;
   /** Time of the last request or disconnect; the daemon's idle timer reads it. */
   lastActivity = Date.now();
 
@@ -71,6 +73,7 @@ export class JobServer {
     this.socketPath = socketPath;
     this.url = `unix:${socketPath}`;
     this.buildOnce = new BuildOnce(path.join(opts.dir, 'artifacts'));
+    this.rootModule = rootModulePath(opts.root);
   }
 
   static async listen(opts: ServerOptions): Promise<JobServer> {
@@ -233,9 +236,22 @@ export class JobServer {
       this.stats.skipped++;
       return none;
     }
-    const contents = await Promise.all(p.files.map((f) => fs.promises.readFile(f, 'utf8')));
-    const kept = aspects.filter((a) => contents.some((c) => fileMayMatch(a.aspect['join-point'], c) !== 'no'));
-    logEvent('instrument.prefilter', { importPath: p.importPath, aspects: aspects.length, kept: kept.length });
+    // Package-level pre-filter: import path, package filters, imports the join point needs.
+    const importcfg = parseImportConfig(await fs.promises.readFile(p.importcfg, 'utf8'), p.importcfg);
+    const pkgCtx: PackageContext = {
+      importPath: p.importPath,
+      imports: new Set([...importcfg.packageFiles.keys(), ...importcfg.importMap.keys()]),
+      rootModule: this.rootModule,
+      testMain: p.packageName === 'main' && p.importPath.endsWith('.test') && p.files.some((f) => path.basename(f) === '_testmain.go'),
+    };
+    const forPackage = aspects.filter((a) => packageMayMatch(a.aspect['join-point'], pkgCtx) !== 'no');
+    // File-level pre-filter: directive strings, names, package clauses in the sources.
+    let kept: SourcedAspect[] = [];
+    if (forPackage.length > 0) {
+      const files = (await Promise.all(p.files.map((f) => fs.promises.readFile(f, 'utf8')))).map((content) => ({ content, packageName: packageClause(content) }));
+      kept = forPackage.filter((a) => files.some((f) => fileMayMatch(a.aspect['join-point'], f) !== 'no'));
+    }
+    logEvent('instrument.prefilter', { importPath: p.importPath, aspects: aspects.length, afterPackage: forPackage.length, afterFiles: kept.length });
     if (kept.length === 0) {
       this.stats.skipped++;
       return none;

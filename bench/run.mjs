@@ -1,7 +1,9 @@
 // Benchmarks, measured side by side in one run (medians; ratios from the same run):
 //   1. per-call overhead of the toolexec entry for a pass-through tool vs running the tool directly;
-//   2. cold and warm builds of the test fixture: `orchestrion go build` vs plain `go build`.
-// Usage: node bench/run.mjs [--runs N] [--calls N]
+//   2. cold and warm builds of the test fixture: `orchestrion go build` vs plain `go build`;
+//   3. time per golden case (test/golden, and ../shared/conformance/injector when present);
+//   4. injector throughput: every function body of net/http instrumented by prepend-statements.
+// Usage: node bench/run.mjs [--runs N] [--calls N] [--only builds,golden,throughput]
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -15,6 +17,9 @@ const arg = (name, def) => {
   return i >= 0 ? Number(process.argv[i + 1]) : def;
 };
 const RUNS = arg('--runs', 3);
+const onlyIdx = process.argv.indexOf('--only');
+const ONLY = onlyIdx >= 0 ? new Set(process.argv[onlyIdx + 1].split(',')) : undefined;
+const want = (section) => !ONLY || ONLY.has(section);
 const CALLS = arg('--calls', 30);
 
 const median = (xs) => {
@@ -39,7 +44,7 @@ const rows = [];
 const row = (what, plain, ours) => rows.push({ what, plain, ours, ratio: ours / plain, overhead: ours - plain });
 
 // 1. pass-through per-call overhead (alternating, so drift hits both equally)
-{
+if (want('builds')) {
   const direct = [];
   const through = [];
   for (let i = 0; i < CALLS; i++) {
@@ -54,7 +59,7 @@ const fixture = path.join(root, 'test', 'fixtures', 'traced');
 const env = (cache) => ({ ...process.env, GOCACHE: cache, GOFLAGS: '', GOTOOLCHAIN: 'local', ORCHESTRION_LOG_FILE: '' });
 const cold = { plain: [], ours: [] };
 const warm = { plain: [], ours: [] };
-for (let i = 0; i < RUNS; i++) {
+for (let i = 0; want('builds') && i < RUNS; i++) {
   for (const kind of i % 2 ? ['ours', 'plain'] : ['plain', 'ours']) {
     const mod = path.join(tmp, `${kind}-${i}`);
     fs.cpSync(fixture, mod, { recursive: true });
@@ -68,8 +73,52 @@ for (let i = 0; i < RUNS; i++) {
     warm[kind].push(build());
   }
 }
-row('cold build, fresh GOCACHE (fixture)', median(cold.plain), median(cold.ours));
-row('warm no-op rebuild (fixture)', median(warm.plain), median(warm.ours));
+if (want('builds')) {
+  row('cold build, fresh GOCACHE (fixture)', median(cold.plain), median(cold.ours));
+  row('warm no-op rebuild (fixture)', median(warm.plain), median(warm.ours));
+}
+
+// 3. golden cases: the runner prints each case's time (temporary module, go mod tidy, go list -export, injection)
+const extra = [];
+if (want('golden')) {
+  for (const dir of [path.join(root, 'test', 'golden'), path.resolve(root, '..', 'shared', 'conformance', 'injector')]) {
+    if (!fs.existsSync(dir)) continue;
+    const r = spawnSync(bin, ['golden', '-j', '1', dir], { encoding: 'utf8' });
+    const times = [...r.stdout.matchAll(/^(?:ok {2}|FAIL) \S+ \((\d+) ms\)$/gm)].map((m) => Number(m[1]));
+    const sum = /^(\d+) passed, (\d+) failed$/m.exec(r.stdout);
+    extra.push(`golden ${path.relative(root, dir)}: ${times.length} cases, median ${median(times)} ms, max ${Math.max(...times)} ms per case (${sum?.[0] ?? 'no summary'})`);
+  }
+}
+
+// 4. injector throughput on a large real package
+if (want('throughput')) {
+  const { InjectorPool } = await import('../dist/pool/pool.js');
+  const { ensureWasm, pathToolchain } = await import('../dist/wasm/module.js');
+  const list = JSON.parse(spawnSync('go', ['list', '-json', 'net/http'], { encoding: 'utf8' }).stdout);
+  const files = list.GoFiles.map((f) => path.join(list.Dir, f));
+  const importcfg = path.join(tmp, 'importcfg.nethttp');
+  const fmt = '{{if .Export}}packagefile {{.ImportPath}}={{.Export}}\n{{end}}{{range $k, $v := .ImportMap}}importmap {{$k}}={{$v}}\n{{end}}';
+  fs.writeFileSync(importcfg, spawnSync('go', ['list', '-export', '-deps', '-f', fmt, 'net/http'], { encoding: 'utf8', maxBuffer: 1 << 26 }).stdout);
+  const aspects = [true, false].map((recv) => ({
+    id: recv ? 'methods' : 'functions',
+    'join-point': { 'function-body': { function: [{ receiver: recv }] } },
+    advice: [{ 'prepend-statements': { template: 'println({{ printf "%q" .Function.Name }})' } }],
+  }));
+  const pool = new InjectorPool(await ensureWasm(await pathToolchain(root)), 1);
+  const req = { importPath: 'net/http', goVersion: '', goos: 'linux', goarch: 'amd64', files, importcfg, aspects };
+  const times = [];
+  let modified = 0;
+  for (let i = 0; i < 4; i++) {
+    const t0 = performance.now();
+    const res = await pool.instrument(req);
+    times.push(performance.now() - t0);
+    if ((res.errors ?? []).length) throw new Error(JSON.stringify(res.errors[0]));
+    modified = (res.files ?? []).length;
+  }
+  await pool.close();
+  const warmMs = median(times.slice(1));
+  extra.push(`injector throughput, net/http (${files.length} files, ${modified} modified, every function body): first call ${times[0].toFixed(0)} ms, warm median ${warmMs.toFixed(0)} ms = ${(files.length / (warmMs / 1000)).toFixed(0)} files/s`);
+}
 
 const f = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
 console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; ${goversion}; node ${process.version}`);
@@ -77,3 +126,5 @@ console.log(`runs: builds ${RUNS} each (median), calls ${CALLS} each (median)\n`
 console.log('| measure | plain | orchestrion-ts | ratio | overhead |');
 console.log('|---|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.what} | ${f(r.plain)} | ${f(r.ours)} | ${r.ratio.toFixed(2)}× | +${f(r.overhead)} |`);
+if (extra.length) console.log('');
+for (const line of extra) console.log(`- ${line}`);

@@ -73,6 +73,9 @@ export async function runCase(caseDir: string, pool: InjectorPool, opts: RunOpti
       files: [input],
       importcfg,
       aspects: c.aspects,
+      rootModulePath: GOMOD_MODULE,
+      // Special-casing of import paths belongs to the compile step, not to the injector under test.
+      ignoreSpecialCases: true,
     });
     for (const e of res.errors ?? []) problems.push(`injector error: ${e.file}:${e.line}:${e.column}: ${e.aspect ? `aspect ${JSON.stringify(e.aspect)}: ` : ''}${e.message}`);
     const modified = (res.files ?? []).find((f) => f.path === input);

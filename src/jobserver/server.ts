@@ -265,6 +265,9 @@ export class JobServer {
       files: p.files,
       importcfg: p.importcfg,
       aspects: kept.map((a) => a.aspect),
+      testMain: pkgCtx.testMain,
+      rootModulePath: this.rootModule,
+      ignoreSpecialCases: true,
     });
     for (const w of res.warnings ?? []) logEvent('instrument.warning', { importPath: p.importPath, ...w });
     logEvent('instrument', { importPath: p.importPath, modified: (res.files ?? []).map((f) => f.path) });

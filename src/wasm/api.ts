@@ -20,6 +20,16 @@ export interface InstrumentRequest {
   files: string[];
   importcfg: string;
   aspects: Aspect[];
+  /** The compile is the generated test main of a test binary (for `test-main`). */
+  testMain?: boolean;
+  /** What the `Version` template function returns. */
+  orchestrionVersion?: string;
+  /** Module path of the build's main module (for `package-filter` with `root: true`). */
+  rootModulePath?: string;
+  /** The map the deprecated `configuration` join point reads; absent: {httpmode: wrap}. */
+  rootConfig?: Record<string, string>;
+  /** Skip the injector's own special-casing of import paths: the job server already applied it. */
+  ignoreSpecialCases?: boolean;
 }
 
 export interface WasmDiagnostic {

@@ -21,7 +21,7 @@ export const BUILTIN_ASPECTS: Aspect[] = [
         },
       ],
     },
-    advice: [{ 'assign-value': 'true' }],
+    advice: [{ 'assign-value': { template: 'true' } }],
   },
   {
     id: 'built.WithOrchestrionVersion',
@@ -37,6 +37,6 @@ export const BUILTIN_ASPECTS: Aspect[] = [
         },
       ],
     },
-    advice: [{ 'assign-value': '{{ Version | printf "%q" }}' }],
+    advice: [{ 'assign-value': { template: '{{ Version | printf "%q" }}' } }],
   },
 ];

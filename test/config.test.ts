@@ -5,6 +5,8 @@ import { ConfigError, parseConfigYAML } from '../src/config/load.ts';
 import { fileMayMatch, matchesPackageFilter, packageClause, packageMayMatch } from '../src/config/prefilter.ts';
 import { versionSuffix } from '../src/config/fingerprint.ts';
 import { toolGoImports } from '../src/config/toolgo.ts';
+import { BUILTIN_ASPECTS } from '../src/config/builtin.ts';
+import { schemaErrors } from '../src/config/schema.ts';
 
 const GOOD = `meta:
   name: t
@@ -147,4 +149,8 @@ import (
 )
 `;
   assert.deepEqual(toolGoImports(src, 'orchestrion.tool.go'), ['github.com/DataDog/orchestrion', 'example.com/a', 'example.com/b', 'example.com/c', 'example.com/d']);
+});
+
+test('the built-in aspects are valid configuration', () => {
+  assert.deepEqual(schemaErrors({ meta: { name: 'built-in', description: 'd' }, aspects: BUILTIN_ASPECTS }), []);
 });

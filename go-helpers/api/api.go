@@ -38,7 +38,23 @@ type InstrumentRequest struct {
 	// OrchestrionVersion is the value of the `Version` template function;
 	// defaults to DefaultOrchestrionVersion.
 	OrchestrionVersion string `json:"orchestrionVersion,omitempty"`
+	// RootModulePath is the module path of the main module of the build (the
+	// module of the directory the build runs in); `package-filter` with
+	// `root: true` uses it. Empty: such filters never match.
+	RootModulePath string `json:"rootModulePath,omitempty"`
+	// RootConfig is the configuration map read by the deprecated
+	// `configuration` join point. Absent (null): DefaultRootConfig, as in
+	// Orchestrion's compile step; an empty object means no configuration.
+	RootConfig map[string]string `json:"rootConfig,omitempty"`
+	// IgnoreSpecialCases weaves the package even when its import path is one
+	// Orchestrion's compile step special-cases (never woven, or tracer-internal
+	// aspects only), as Orchestrion's injector tests do. A testing aid.
+	IgnoreSpecialCases bool `json:"ignoreSpecialCases,omitempty"`
 }
+
+// DefaultRootConfig is the root configuration Orchestrion uses when weaving
+// at compile time.
+func DefaultRootConfig() map[string]string { return map[string]string{"httpmode": "wrap"} }
 
 // DefaultOrchestrionVersion is what the `Version` template function returns
 // when the request does not say otherwise.

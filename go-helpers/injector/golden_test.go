@@ -2,10 +2,13 @@ package injector_test
 
 import (
 	"encoding/json"
+	"go/parser"
+	"go/token"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -17,30 +20,51 @@ import (
 
 // Golden cases use the conformance format: <case>/config.yml (aspects, code,
 // import-path, syntheticReferences, required-lang) and <case>/modified.go.snap.
+// Project cases may also set (extensions, absent from the shared cases):
+//   - root-module: the main module's path for `package-filter` root filters;
+//     default github.com/DataDog/orchestrion, the main module when
+//     Orchestrion's own harness runs the cases;
+//   - root-config: the configuration map of the `configuration` join point;
+//     default none, as in Orchestrion's harness (its compile step uses
+//     {httpmode: wrap});
+//   - test-main: compile as the synthetic test main package (default false).
 
 const sharedConformance = "/work/shared/conformance/injector"
 
+// projectGolden holds the project's own cases, shared with the TypeScript
+// golden runner (relative to this package's directory).
+const projectGolden = "../../test/golden"
+
 type goldenConfig struct {
-	Aspects             []any           `yaml:"aspects"`
-	Code                string          `yaml:"code"`
-	ImportPath          string          `yaml:"import-path"`
-	SyntheticReferences map[string]bool `yaml:"syntheticReferences"`
-	RequiredLang        string          `yaml:"required-lang"`
+	Aspects             []any             `yaml:"aspects"`
+	Code                string            `yaml:"code"`
+	ImportPath          string            `yaml:"import-path"`
+	SyntheticReferences map[string]bool   `yaml:"syntheticReferences"`
+	RequiredLang        string            `yaml:"required-lang"`
+	RootModule          *string           `yaml:"root-module"`
+	RootConfig          map[string]string `yaml:"root-config"`
+	TestMain            bool              `yaml:"test-main"`
 }
 
+// defaultRootModule is the main module of Orchestrion's test harness.
+const defaultRootModule = "github.com/DataDog/orchestrion"
+
 func TestGolden(t *testing.T) {
-	dirs, err := filepath.Glob("testdata/*/config.yml")
+	if _, err := os.Stat(projectGolden); err != nil {
+		t.Skipf("project golden cases not available: %v", err)
+	}
+	dirs, err := filepath.Glob(filepath.Join(projectGolden, "*", "config.yml"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(dirs) == 0 {
-		t.Fatal("no golden cases found")
+		t.Skip("no golden cases found")
 	}
 	for _, cfg := range dirs {
 		dir := filepath.Dir(cfg)
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			t.Parallel()
-			runGolden(t, dir, false)
+			runGolden(t, dir, true)
 		})
 	}
 }
@@ -118,14 +142,31 @@ func runGolden(t *testing.T, dir string, skipUnsupported bool) {
 	}
 	importcfg := buildImportcfg(t, work)
 
+	rootModule := defaultRootModule
+	if cfg.RootModule != nil {
+		rootModule = *cfg.RootModule
+	}
+	rootConfig := cfg.RootConfig
+	if rootConfig == nil {
+		rootConfig = map[string]string{}
+	}
 	resp := injector.Instrument(&api.InstrumentRequest{
-		APIVersion: ptr(api.APIVersion),
-		ImportPath: importPath,
-		GOOS:       "linux",
-		GOARCH:     "amd64",
-		Files:      []string{input},
-		ImportCfg:  importcfg,
-		Aspects:    aspects,
+		APIVersion:     ptr(api.APIVersion),
+		ImportPath:     importPath,
+		GOOS:           "linux",
+		GOARCH:         "amd64",
+		Files:          []string{input},
+		ImportCfg:      importcfg,
+		Aspects:        aspects,
+		TestMain:       cfg.TestMain,
+		RootModulePath: rootModule,
+		RootConfig:     rootConfig,
+		// Orchestrion's harness calls its injector directly, below the
+		// compile step's special cases.
+		IgnoreSpecialCases: true,
+		// What `Version` renders in Orchestrion's own test binary (which
+		// produced the snapshots): the tag with a "+dev" suffix.
+		OrchestrionVersion: "v1.12.0+dev",
 	})
 	if len(resp.Errors) > 0 {
 		t.Fatalf("errors: %+v", resp.Errors)
@@ -151,15 +192,29 @@ func runGolden(t *testing.T, dir string, skipUnsupported bool) {
 	if got != string(want) {
 		t.Errorf("output mismatch\n--- want\n%s\n--- got\n%s", want, got)
 	}
+	if len(resp.Files) == 0 {
+		// As in Orchestrion's harness, references and the language level are
+		// only checked for a modified file.
+		return
+	}
+	if len(resp.Files) == 0 {
+		// Orchestrion's harness checks references and language level of
+		// modified files only.
+		return
+	}
 
 	var gotRefs, wantRefs []string
+	// As in Orchestrion's harness: true is an import, false a relocation
+	// (a package reached only through //go:linkname).
 	for _, r := range resp.References {
-		gotRefs = append(gotRefs, r.Path)
+		gotRefs = append(gotRefs, r.Path+"="+r.Kind)
 	}
-	for p, ok := range cfg.SyntheticReferences {
-		if ok {
-			wantRefs = append(wantRefs, p)
+	for p, imported := range cfg.SyntheticReferences {
+		kind := api.KindRelocation
+		if imported {
+			kind = api.KindImport
 		}
+		wantRefs = append(wantRefs, p+"="+kind)
 	}
 	sort.Strings(gotRefs)
 	sort.Strings(wantRefs)
@@ -189,8 +244,26 @@ func buildImportcfg(t *testing.T, dir string) string {
 	goCmd(t, dir, "mod", "init", "dummy/test/module")
 	goCmd(t, dir, "mod", "tidy")
 	out := goCmd(t, dir, "list", "-e", "-export", "-deps", "-f", "{{if .Export}}packagefile {{.ImportPath}}={{.Export}}{{end}}", ".")
+	// Like the compile's importcfg (and Orchestrion's harness import map),
+	// keep the direct imports only: the package pre-filters read this map.
+	direct := map[string]bool{}
+	af, err := parser.ParseFile(token.NewFileSet(), filepath.Join(dir, "input.go"), nil, parser.ImportsOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, spec := range af.Imports {
+		if p, err := strconv.Unquote(spec.Path.Value); err == nil {
+			direct[p] = true
+		}
+	}
+	var kept []string
+	for _, line := range strings.Split(out, "\n") {
+		if pkg, _, ok := strings.Cut(strings.TrimPrefix(line, "packagefile "), "="); ok && direct[pkg] {
+			kept = append(kept, line)
+		}
+	}
 	path := filepath.Join(dir, "importcfg")
-	if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte(strings.Join(kept, "\n")+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return path

@@ -108,7 +108,11 @@ func (r *run) instrument() {
 		return
 	}
 
-	switch weaveModeOf(req.ImportPath) {
+	mode := weaveModeOf(req.ImportPath)
+	if req.IgnoreSpecialCases {
+		mode = weaveNormally
+	}
+	switch mode {
 	case weaveNever:
 		return
 	case weaveTracerInternalOnly:
@@ -128,7 +132,7 @@ func (r *run) instrument() {
 	}
 
 	// Package pre-filter.
-	pkgCtx := &may.PackageContext{ImportPath: req.ImportPath, ImportMap: cfg.packageFile, TestMain: req.TestMain}
+	pkgCtx := &may.PackageContext{ImportPath: req.ImportPath, ImportMap: cfg.packageFile, TestMain: req.TestMain, RootModulePath: req.RootModulePath}
 	kept := aspects[:0:0]
 	for _, a := range aspects {
 		if a.JoinPoint.PackageMayMatch(pkgCtx) != may.NeverMatch {
@@ -184,7 +188,7 @@ func (r *run) instrument() {
 			}
 			refs[ref.Path] = &api.Reference{Path: ref.Path, Kind: kind, Aspect: ref.Aspect}
 		}
-		if file.MinLang != "" && (minLang == "" || version.Compare(file.MinLang, minLang) > 0) {
+		if file.MinLang != "" && (minLang == "" || version.Compare(version.Lang(file.MinLang), version.Lang(minLang)) > 0) {
 			minLang = file.MinLang
 		}
 	}
@@ -404,6 +408,9 @@ func (r *run) weave(f *sourceFile, info *types.Info, pkg *types.Package, names *
 		Refs:       typed.NewReferenceMap(dec.Ast.Nodes, info.Scopes),
 		Parse:      func(src []byte) (*dst.File, error) { return dec.Parse(src) },
 		Version:    version,
+
+		RootModulePath: r.req.RootModulePath,
+		RootConfig:     rootConfigOf(r.req),
 	}
 
 	var (
@@ -517,4 +524,13 @@ func ignored(n dst.Node) bool {
 		}
 	}
 	return false
+}
+
+// rootConfigOf is the request's root configuration, Orchestrion's
+// compile-time default when the request has none.
+func rootConfigOf(req *api.InstrumentRequest) map[string]string {
+	if req.RootConfig == nil {
+		return api.DefaultRootConfig()
+	}
+	return req.RootConfig
 }

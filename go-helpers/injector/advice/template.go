@@ -13,7 +13,8 @@ type templateFields struct {
 	Template *string           `json:"template"`
 	Imports  map[string]string `json:"imports"`
 	Lang     *string           `json:"lang"`
-	Links    []string          `json:"links"`
+	// Links is accepted on every template, only inject-declarations uses it.
+	Links json.RawMessage `json:"links"`
 }
 
 // rawTemplate decodes a code template object; extra, if not nil, receives the
@@ -22,6 +23,11 @@ func rawTemplate(value json.RawMessage, path string, extra any) (templateFields,
 	var f templateFields
 	if err := json.Unmarshal(value, &f); err != nil {
 		return f, decode.Errorf(path, "expected a code template mapping, got a %s", decode.Kind(value))
+	}
+	if !decode.IsNull(f.Links) {
+		if _, err := decodeLinks(f.Links, decode.Field(path, "links")); err != nil {
+			return f, err
+		}
 	}
 	if extra != nil {
 		if err := json.Unmarshal(value, extra); err != nil {
@@ -48,4 +54,33 @@ func decodeTemplate(f templateFields, path string) (*code.Template, error) {
 		return nil, decode.At(decode.Field(path, "template"), err)
 	}
 	return t, nil
+}
+
+// templateObject decodes a code template object found at path.
+func templateObject(value json.RawMessage, path string) (*code.Template, error) {
+	if decode.Kind(value) != "mapping" {
+		return nil, decode.Errorf(path, "expected a code template mapping, got a %s", decode.Kind(value))
+	}
+	f, err := rawTemplate(value, path, nil)
+	if err != nil {
+		return nil, err
+	}
+	return decodeTemplate(f, path)
+}
+
+// decodeLinks decodes the `links` of a template: a sequence of import paths.
+func decodeLinks(raw json.RawMessage, path string) ([]string, error) {
+	var items []json.RawMessage
+	if err := json.Unmarshal(raw, &items); err != nil {
+		return nil, decode.Errorf(path, "expected a sequence of import paths, got a %s", decode.Kind(raw))
+	}
+	out := make([]string, 0, len(items))
+	for i, item := range items {
+		link, err := decode.String(item, decode.Item(path, i))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, link)
+	}
+	return out, nil
 }

@@ -2,6 +2,7 @@ package code
 
 import (
 	"fmt"
+	"reflect"
 
 	"github.com/dave/dst"
 	"github.com/dave/dst/dstutil"
@@ -12,56 +13,90 @@ import (
 // dot is the `.` value of a template.
 type dot struct {
 	ctx *nodectx.Context
+	ph  placeholders
+}
 
-	// placeholders stand for syntax nodes in the rendered text; they are
-	// `_.__PLACEHOLDER_<n>__` selectors, swapped for the nodes after parsing.
+// placeholders stand for syntax nodes in the rendered text: each is a
+// `_.__PLACEHOLDER_<n>__` selector, swapped for its node after parsing.
+type placeholders struct {
 	byName map[string]dst.Node
-	byNode map[dst.Node]string
+	moved  map[dst.Node]string // node -> its single "move" placeholder
 }
 
 // String renders `{{ . }}`: the current node itself (moved, not copied).
 func (d *dot) String() string {
-	return d.placeholder(d.ctx.Node(), true)
+	return d.ph.use(d.ctx.Node())
 }
 
-func (d *dot) placeholder(node dst.Node, move bool) string {
-	if move {
-		if name, ok := d.byNode[node]; ok {
-			return "_." + name
-		}
+// use returns the placeholder that moves node into the output; asking again
+// for the same node gives the same placeholder.
+func (p *placeholders) use(node dst.Node) string {
+	if name, ok := p.moved[node]; ok {
+		return "_." + name
 	}
-	name := fmt.Sprintf("__PLACEHOLDER_%d__", len(d.byName))
-	if d.byName == nil {
-		d.byName = map[string]dst.Node{}
-		d.byNode = map[dst.Node]string{}
+	name := p.add(node)
+	if p.moved == nil {
+		p.moved = map[dst.Node]string{}
 	}
-	if move {
-		d.byName[name] = node
-		d.byNode[node] = name
-	} else {
-		d.byName[name] = dst.Clone(node)
-	}
+	p.moved[node] = name
 	return "_." + name
 }
 
-// substitute swaps placeholders for the nodes they stand for.
-func (d *dot) substitute(node dst.Node) dst.Node {
-	if len(d.byName) == 0 {
-		return node
+// clone returns a new placeholder standing for a fresh copy of node.
+func (p *placeholders) clone(node dst.Node) string {
+	var c dst.Node
+	if node != nil {
+		c = dst.Clone(node)
 	}
-	return dstutil.Apply(node, func(c *dstutil.Cursor) bool {
+	return "_." + p.add(c)
+}
+
+func (p *placeholders) add(node dst.Node) string {
+	if p.byName == nil {
+		p.byName = map[string]dst.Node{}
+	}
+	name := fmt.Sprintf("__PLACEHOLDER_%d__", len(p.byName))
+	p.byName[name] = node
+	return name
+}
+
+// substitute swaps placeholders for the nodes they stand for. A placeholder
+// sits where an expression is expected, so only expressions can replace it.
+func (p *placeholders) substitute(node dst.Node) (dst.Node, error) {
+	if len(p.byName) == 0 {
+		return node, nil
+	}
+	var err error
+	out := dstutil.Apply(node, func(c *dstutil.Cursor) bool {
+		if err != nil {
+			return false
+		}
 		sel, ok := c.Node().(*dst.SelectorExpr)
 		if !ok {
 			return true
 		}
-		repl, ok := d.byName[sel.Sel.Name]
+		repl, ok := p.byName[sel.Sel.Name]
 		if !ok {
 			return true
 		}
 		if x, ok := sel.X.(*dst.Ident); !ok || x.Name != "_" {
 			return true
 		}
-		c.Replace(repl)
+		expr, ok := repl.(dst.Expr)
+		if !ok || isNilNode(repl) {
+			err = fmt.Errorf("cannot use a %T where an expression is expected", repl)
+			return false
+		}
+		c.Replace(expr)
 		return false
 	}, nil)
+	return out, err
+}
+
+func isNilNode(n dst.Node) bool {
+	if n == nil {
+		return true
+	}
+	v := reflect.ValueOf(n)
+	return v.Kind() == reflect.Pointer && v.IsNil()
 }

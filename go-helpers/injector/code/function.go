@@ -3,6 +3,7 @@ package code
 import (
 	"errors"
 	"fmt"
+	"go/types"
 
 	"github.com/dave/dst"
 
@@ -124,9 +125,9 @@ func (f *function) LastResultThatImplements(iface string) (string, error) {
 			}
 		}
 	}
-	it, err := typed.ResolveInterface(iface, f.d.ctx.TypesPackage())
-	if err != nil {
-		return "", fmt.Errorf("resolving interface type %q: %w", iface, err)
+	it, err := f.resolve(iface)
+	if it == nil {
+		return "", err
 	}
 	for i := len(results.List) - 1; i >= 0; i-- {
 		if typed.ExprImplements(f.d.ctx, results.List[i].Type, it) {
@@ -145,9 +146,9 @@ func (f *function) FinalResultImplements(iface string) (bool, error) {
 	if tn, err := typed.ParseTypeName(iface); err == nil && tn.Matches(last.Type) {
 		return true, nil
 	}
-	it, err := typed.ResolveInterface(iface, f.d.ctx.TypesPackage())
-	if err != nil {
-		return false, fmt.Errorf("resolving interface type %q: %w", iface, err)
+	it, err := f.resolve(iface)
+	if it == nil {
+		return false, err
 	}
 	return typed.ExprImplements(f.d.ctx, last.Type, it), nil
 }
@@ -161,9 +162,9 @@ func (f *function) implementing(fields *dst.FieldList, iface, use string) (strin
 			return nameAt(fields, idx, use)
 		}
 	}
-	it, err := typed.ResolveInterface(iface, f.d.ctx.TypesPackage())
-	if err != nil {
-		return "", fmt.Errorf("resolving interface type %q: %w", iface, err)
+	it, err := f.resolve(iface)
+	if it == nil {
+		return "", err
 	}
 	starts := fieldStarts(fields)
 	for i, field := range fields.List {
@@ -222,4 +223,19 @@ func nameAt(fields *dst.FieldList, index int, use string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("index out of bounds: %d (only %d items)", index, idx)
+}
+
+// resolve finds the interface for the *Implements helpers. An interface from
+// a package this compile does not load cannot be resolved here; it is taken
+// as implemented by nothing rather than failing the template (Orchestrion
+// would load it from the toolchain). nil without an error means "none".
+func (f *function) resolve(iface string) (*types.Interface, error) {
+	it, err := typed.ResolveInterface(iface, f.d.ctx.TypesPackage())
+	if errors.Is(err, typed.ErrNotDependency) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("resolving interface type %q: %w", iface, err)
+	}
+	return it, nil
 }

@@ -91,7 +91,7 @@ func (t *Template) CompileBlock(ctx *nodectx.Context) (*dst.BlockStmt, error) {
 func (t *Template) CompileExpression(ctx *nodectx.Context) (dst.Expr, error) {
 	stmts, err := t.compileStatements(ctx)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("CompileExpression: %w", err)
 	}
 	if len(stmts) != 1 {
 		return nil, fmt.Errorf("template must produce exactly 1 statement, but produced %d statements", len(stmts))
@@ -107,7 +107,11 @@ func (t *Template) CompileExpression(ctx *nodectx.Context) (dst.Expr, error) {
 
 // CompileDeclarations renders the template as top-level declarations.
 func (t *Template) CompileDeclarations(ctx *nodectx.Context) ([]dst.Decl, error) {
-	return t.compile(ctx, declarationsWrapper)
+	decls, err := t.compile(ctx, declarationsWrapper)
+	if err != nil {
+		return nil, fmt.Errorf("CompileDeclarations: %w", err)
+	}
+	return decls, nil
 }
 
 func (t *Template) compileStatements(ctx *nodectx.Context) ([]dst.Stmt, error) {
@@ -139,7 +143,11 @@ func (t *Template) compile(ctx *nodectx.Context, wrapper string) ([]dst.Decl, er
 		// Qualify imported names first, so that nodes moved in from the
 		// original file through placeholders are never rewritten.
 		decl = t.qualifyImports(ctx, decl)
-		out = append(out, d.substitute(decl).(dst.Decl))
+		repl, err := d.ph.substitute(decl)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, repl.(dst.Decl))
 	}
 	return out, nil
 }

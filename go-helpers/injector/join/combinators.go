@@ -132,17 +132,14 @@ func (o OneOf) FileMayMatch(ctx *may.FileContext) may.MatchType {
 	return res
 }
 
-// ImpliesImported of one-of is the set of paths every child implies.
+// ImpliesImported of one-of keeps the paths whose number of mentions across
+// the children (duplicates included, as Orchestrion counts them) equals the
+// number of children.
 func (o OneOf) ImpliesImported() []string {
 	count := map[string]int{}
 	var order []string
 	for _, p := range o {
-		seen := map[string]bool{}
 		for _, path := range p.ImpliesImported() {
-			if seen[path] {
-				continue
-			}
-			seen[path] = true
 			if count[path] == 0 {
 				order = append(order, path)
 			}

@@ -12,7 +12,10 @@ import (
 
 // The *-implements options test field types against an interface: a field
 // matches when its type is that very type name, or (with go/types) when its
-// type implements the interface. Unresolvable interfaces never match.
+// type implements the interface. Unresolvable interfaces never match; only
+// universe and standard library interfaces resolve, as in Orchestrion, and
+// here only when the package being compiled depends on the interface's
+// package (Orchestrion reads the toolchain's export data instead).
 
 type implementsScope int
 
@@ -87,6 +90,10 @@ func (o implementsOption) evaluate(info *FunctionInfo) bool {
 		}
 	}
 	if info.Context == nil {
+		return false
+	}
+	if path, _ := typed.SplitPackageAndName(o.iface); path != "" && !isStandardPackage(path) {
+		// Orchestrion cannot load it either (see isStandardPackage).
 		return false
 	}
 	iface, err := typed.ResolveInterface(o.iface, info.Context.TypesPackage())

@@ -52,6 +52,8 @@ type PackageContext struct {
 	// ImportMap holds the importcfg packagefile entries (direct deps only).
 	ImportMap map[string]string
 	TestMain  bool
+	// RootModulePath is the main module's path ("" when unknown).
+	RootModulePath string
 }
 
 // PackageImports tells whether the package can refer to the given path.

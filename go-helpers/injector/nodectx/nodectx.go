@@ -48,6 +48,11 @@ type File struct {
 	Parse func(src []byte) (*dst.File, error)
 	// Version is the value of the `Version` template function.
 	Version string
+	// RootModulePath is the main module's path (for `package-filter`).
+	RootModulePath string
+	// RootConfig is the configuration map of the root node (for the
+	// `configuration` join point).
+	RootConfig map[string]string
 
 	// MinLang is the highest language level required by applied advice.
 	MinLang string
@@ -60,6 +65,9 @@ type Context struct {
 	link   *Chain
 	file   *File
 	cursor *dstutil.Cursor
+	// parentView: made by Parent(), which (as in Orchestrion) does not carry
+	// the TestMain flag.
+	parentView bool
 }
 
 // New makes a context for the chain's node; cursor may be nil.
@@ -78,21 +86,31 @@ func (c *Context) Parent() *Context {
 	if c.link.parent == nil {
 		return nil
 	}
-	return &Context{link: c.link.parent, file: c.file}
+	return &Context{link: c.link.parent, file: c.file, parentView: true}
 }
 
 // Child returns a context for a child node not reached by the traversal.
 func (c *Context) Child(node dst.Node, property string, index int) *Context {
-	return &Context{link: c.link.Push(node, property, index), file: c.file}
+	return &Context{link: c.link.Push(node, property, index), file: c.file, parentView: c.parentView}
 }
 
 func (c *Context) File() *dst.File              { return c.file.File }
 func (c *Context) ImportPath() string           { return c.file.ImportPath }
-func (c *Context) TestMain() bool               { return c.file.TestMain }
+func (c *Context) TestMain() bool               { return c.file.TestMain && !c.parentView }
 func (c *Context) Package() string              { return c.file.File.Name.Name }
 func (c *Context) Version() string              { return c.file.Version }
 func (c *Context) Shared() *File                { return c.file }
 func (c *Context) TypesPackage() *types.Package { return c.file.Package }
+
+// RootModulePath is the main module's path ("" when unknown).
+func (c *Context) RootModulePath() string { return c.file.RootModulePath }
+
+// Config looks a key up in the configuration maps of the node's ancestry;
+// only the root (the file) carries one.
+func (c *Context) Config(key string) (string, bool) {
+	v, ok := c.file.RootConfig[key]
+	return v, ok
+}
 
 // ReplaceNode substitutes the current node (requires a cursor).
 func (c *Context) ReplaceNode(n dst.Node) {
@@ -125,7 +143,9 @@ func (c *Context) EnsureMinGoLang(lang string) {
 	if lang == "" {
 		return
 	}
-	if c.file.MinLang == "" || version.Compare(lang, c.file.MinLang) > 0 {
+	// Levels compare as language versions: go1.21 and go1.21.3 are equal,
+	// and the first one seen is kept.
+	if c.file.MinLang == "" || version.Compare(version.Lang(lang), version.Lang(c.file.MinLang)) > 0 {
 		c.file.MinLang = lang
 	}
 }

@@ -1,6 +1,7 @@
 package typed
 
 import (
+	"errors"
 	"fmt"
 	"go/types"
 	"strings"
@@ -22,6 +23,11 @@ func SplitPackageAndName(name string) (string, string) {
 	return name[:dot], name[dot+1:]
 }
 
+// ErrNotDependency: the interface's package is not among the packages the
+// type checker loaded, so it cannot be resolved here (Orchestrion loads it
+// from the toolchain instead).
+var ErrNotDependency = errors.New("is not a dependency of the package being compiled")
+
 // ResolveInterface finds the named interface type. Unqualified names are
 // looked up in the universe (error, any, comparable); qualified ones among the
 // packages visible to the type checker of the current package (the package
@@ -34,7 +40,7 @@ func ResolveInterface(name string, current *types.Package) (*types.Interface, er
 	} else {
 		pkg := findPackage(current, path, map[*types.Package]bool{})
 		if pkg == nil {
-			return nil, fmt.Errorf("package %q is not a dependency of the package being compiled", path)
+			return nil, fmt.Errorf("package %q %w", path, ErrNotDependency)
 		}
 		obj = pkg.Scope().Lookup(ident)
 	}

@@ -8,6 +8,9 @@ import type { Aspect } from '../wasm/api.ts';
 
 export const NO_CHANGES = '<no changes>';
 export const DEFAULT_IMPORT_PATH = 'dummy/test/module';
+export const DEFAULT_ROOT_MODULE = 'github.com/DataDog/orchestrion';
+/** What `Version` renders in Orchestrion's own test binary, which produced the golden files. */
+export const GOLDEN_ORCHESTRION_VERSION = 'v1.12.0+dev';
 
 export interface GoldenCase {
   name: string;
@@ -16,8 +19,15 @@ export interface GoldenCase {
   /** input.go's content: `code` trimmed, plus one newline. */
   code: string;
   importPath: string;
+  /** Expected synthetic references as `path=kind` (true in config.yml: an import; false: a relocation), sorted. */
   syntheticReferences: string[];
   requiredLang: string;
+  /** Main module path for `package-filter` root filters (`root-module`; Orchestrion's harness runs in its own module). */
+  rootModule: string;
+  /** The `configuration` join point's map (`root-config`; none by default, as in Orchestrion's harness). */
+  rootConfig: Record<string, string>;
+  /** Compile as the synthetic test main (`test-main`). */
+  testMain: boolean;
   /** Expected normalised output, or NO_CHANGES. */
   expected: string;
 }
@@ -65,11 +75,16 @@ export function loadCase(dir: string): GoldenCase {
     syntheticReferences:
       refs && typeof refs === 'object'
         ? Object.entries(refs as Record<string, unknown>)
-            .filter(([, v]) => v === true)
-            .map(([k]) => k)
+            .map(([k, v]) => `${k}=${v === true ? 'import' : 'relocation'}`)
             .sort()
         : [],
     requiredLang: typeof doc['required-lang'] === 'string' ? doc['required-lang'] : '',
+    rootModule: typeof doc['root-module'] === 'string' ? doc['root-module'] : DEFAULT_ROOT_MODULE,
+    rootConfig:
+      doc['root-config'] && typeof doc['root-config'] === 'object'
+        ? Object.fromEntries(Object.entries(doc['root-config'] as Record<string, unknown>).map(([k, v]) => [k, String(v)]))
+        : {},
+    testMain: doc['test-main'] === true,
     expected: fs.readFileSync(snap, 'utf8'),
   };
 }

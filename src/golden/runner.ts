@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { execa } from 'execa';
 import type { InjectorPool } from '../pool/pool.ts';
-import { NO_CHANGES, loadCase, normalise, type GoldenCase } from './cases.ts';
+import { GOLDEN_ORCHESTRION_VERSION, NO_CHANGES, loadCase, normalise, type GoldenCase } from './cases.ts';
 
 export interface CaseResult {
   name: string;
@@ -29,12 +29,17 @@ async function go(args: string[], cwd: string, env: NodeJS.ProcessEnv) {
   return execa('go', args, { cwd, env, reject: false, all: true });
 }
 
-/** `packagefile`/`importmap` lines for every dependency of the module's package, from `go list -export`. */
+/**
+ * The importcfg a compile of the module's package would get: export data of its direct imports only
+ * (the package pre-filters read this map, as in a real build), from `go list -export`.
+ */
 async function importConfig(dir: string, env: NodeJS.ProcessEnv): Promise<string> {
-  const format = '{{if .Export}}packagefile {{.ImportPath}}={{.Export}}\n{{end}}{{range $k, $v := .ImportMap}}importmap {{$k}}={{$v}}\n{{end}}';
+  const format = '{{if .Export}}packagefile {{.ImportPath}}={{.Export}}\n{{end}}{{if not .DepOnly}}{{range .Imports}}direct {{.}}\n{{end}}{{end}}';
   const r = await go(['list', '-e', '-export', '-deps', '-f', format, '.'], dir, env);
   if (r.exitCode !== 0) throw new Error(`go list -export failed:\n${r.all}`);
-  return r.stdout;
+  const lines = r.stdout.split('\n');
+  const direct = new Set(lines.filter((l) => l.startsWith('direct ')).map((l) => l.slice('direct '.length)));
+  return lines.filter((l) => l.startsWith('packagefile ') && direct.has(l.slice('packagefile '.length, l.indexOf('=')))).join('\n') + '\n';
 }
 
 export async function unifiedDiff(expected: string, actual: string): Promise<string> {
@@ -73,7 +78,10 @@ export async function runCase(caseDir: string, pool: InjectorPool, opts: RunOpti
       files: [input],
       importcfg,
       aspects: c.aspects,
-      rootModulePath: GOMOD_MODULE,
+      rootModulePath: c.rootModule,
+      rootConfig: c.rootConfig,
+      testMain: c.testMain,
+      orchestrionVersion: GOLDEN_ORCHESTRION_VERSION,
       // Special-casing of import paths belongs to the compile step, not to the injector under test.
       ignoreSpecialCases: true,
     });
@@ -84,11 +92,12 @@ export async function runCase(caseDir: string, pool: InjectorPool, opts: RunOpti
     if (problems.length === 0 && actual !== expected) {
       problems.push(`output differs from modified.go.snap:\n${await unifiedDiff(expected.endsWith('\n') ? expected : expected + '\n', actual.endsWith('\n') ? actual : actual + '\n')}`);
     }
-    const refs = [...new Set((res.references ?? []).map((r) => r.path))].sort();
-    if (problems.length === 0 && refs.join('\n') !== c.syntheticReferences.join('\n')) {
+    // References and language level describe a modification: nothing to check when there is none.
+    const refs = [...new Set((res.references ?? []).map((r) => `${r.path}=${r.kind}`))].sort();
+    if (problems.length === 0 && modified && refs.join('\n') !== c.syntheticReferences.join('\n')) {
       problems.push(`synthetic references: expected [${c.syntheticReferences.join(', ')}], got [${refs.join(', ')}]`);
     }
-    if (problems.length === 0 && (res.langLevel ?? '') !== c.requiredLang) {
+    if (problems.length === 0 && modified && (res.langLevel ?? '') !== c.requiredLang) {
       problems.push(`required language level: expected ${JSON.stringify(c.requiredLang)}, got ${JSON.stringify(res.langLevel ?? '')}`);
     }
     if (problems.length === 0 && opts.build && modified) {

@@ -61,6 +61,11 @@ test('the JSON Schema: wrong types and unknown join points deep inside an aspect
   const wrongType = errorOf(jp('      function-body:\n        directive: [1, 2]'));
   assert.match(wrongType.message, /^\/m\/orchestrion\.yml:6:20: aspect "s": join-point\.function-body\.directive: /);
   assert.match(errorOf('aspects:\n  - id: m\n    join-point: {directive: x}\n    advice: [{add-blank-import: fmt}]\n').message, /\(top level\): missing required key "meta"/);
+  assert.match(unknown.message, /join-point: unknown join point type "function-bodie" \(expected one of all-of, /);
+  const badAdvice = errorOf(`${META}aspects:\n  - id: a\n    join-point: {directive: x}\n    advice:\n      - prepend-statement: {template: x}\n`);
+  assert.match(badAdvice.message, /:6:9: aspect "a": advice\.0: unknown advice type "prepend-statement"/);
+  const badOption = errorOf(`${META}aspects:\n  - id: o\n    join-point:\n      function-body:\n        function:\n          - nam: x\n    advice: [{add-blank-import: fmt}]\n`);
+  assert.match(badOption.message, /aspect "o": join-point\.function-body\.function\.0: unknown function option "nam"/);
 });
 
 const file = (content: string, packageName = 'x') => ({ content, packageName });

@@ -24,7 +24,23 @@ export function schemaErrors(doc: unknown): SchemaProblem[] {
 
 function describe(e: ErrorObject): string {
   const p = e.params as Record<string, unknown>;
+  if (e.propertyName !== undefined) {
+    // A key outside a singleton's allowed kinds: name the kind of thing from what is allowed.
+    const allowedValues = Array.isArray(p.allowedValues) ? (p.allowedValues as unknown[]) : [];
+    const what = allowedValues.includes('function-body')
+      ? 'join point type'
+      : allowedValues.includes('prepend-statements')
+        ? 'advice type'
+        : allowedValues.includes('signature')
+          ? 'function option'
+          : 'key';
+    const allowed = allowedValues.length > 0 ? ` (expected one of ${allowedValues.join(', ')})` : '';
+    return `unknown ${what} ${JSON.stringify(e.propertyName)}${allowed}`;
+  }
   switch (e.keyword) {
+    case 'maxProperties':
+    case 'minProperties':
+      return p.limit === 1 ? 'expected a mapping with exactly one key' : (e.message ?? e.keyword);
     case 'additionalProperties':
       return `unknown key ${JSON.stringify(p.additionalProperty)}`;
     case 'required':

@@ -267,6 +267,7 @@ export class JobServer {
       aspects: kept.map((a) => a.aspect),
       testMain: pkgCtx.testMain,
       rootModulePath: this.rootModule,
+      orchestrionVersion: `v${toolVersion()}`,
       ignoreSpecialCases: true,
     });
     for (const w of res.warnings ?? []) logEvent('instrument.warning', { importPath: p.importPath, ...w });

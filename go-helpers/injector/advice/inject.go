@@ -18,6 +18,9 @@ type InjectDeclarations struct {
 	Links    []string
 }
 
+// maxInjections bounds the inject-declarations applied to one file.
+const maxInjections = 1000
+
 func init() {
 	register("inject-declarations", func(value json.RawMessage, path string) (Advice, error) {
 		t, err := templateObject(value, path)
@@ -49,6 +52,14 @@ func (a *InjectDeclarations) Apply(ctx *nodectx.Context) (bool, error) {
 	}
 	if len(decls) == 0 {
 		return false, nil
+	}
+	// The traversal goes on over the appended declarations, as Orchestrion's
+	// does, so a join point that matches them injects again: Orchestrion
+	// then never ends; here the file fails instead.
+	if shared := ctx.Shared(); shared.Injections >= maxInjections {
+		return false, fmt.Errorf("inject-declarations: applied more than %d times in this file; the join point probably matches the injected declarations", maxInjections)
+	} else {
+		shared.Injections++
 	}
 	file := ctx.File()
 	file.Decls = append(file.Decls, decls...)

@@ -58,6 +58,9 @@ type File struct {
 	MinLang string
 	// Aspect is the ID of the aspect whose advice is being applied.
 	Aspect string
+	// Injections counts the inject-declarations applied to the file (a
+	// guard against join points matching the injected code forever).
+	Injections int
 }
 
 // Context is a node in its file.

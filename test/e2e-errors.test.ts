@@ -52,12 +52,12 @@ test('a Go syntax error in user code names the file and position', () => {
   assert.ok(!fs.existsSync(exe));
 });
 
-test('advice importing a package the build does not compile fails, naming the aspect and the package', () => {
+test('advice injecting a package that does not exist fails, naming the aspect and the import', () => {
   const { exe, r } = buildFixture(
-    editYml((s) => s.replace('fmt: fmt', 'fmt: fmt\n            tabwriter: text/tabwriter').replace('fmt.Println(', '_ = tabwriter.AlignRight; fmt.Println(')),
+    editYml((s) => s.replace('fmt: fmt', 'fmt: fmt\n            ghost: example.com/does/not/exist').replace('fmt.Println(', 'ghost.Boo(); fmt.Println(')),
   );
   assert.notEqual(r.code, 0, describeResult(r));
-  assert.match(r.stderr, /aspect "mark-traced" adds a reference to package "text\/tabwriter"/);
+  assert.match(r.stderr, /aspect "mark-traced" injects "example\.com\/does\/not\/exist": resolving injected package "example\.com\/does\/not\/exist": /);
   assert.ok(!fs.existsSync(exe));
 });
 

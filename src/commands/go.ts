@@ -35,7 +35,7 @@ the subcommand, and a job server shared by every toolexec call of the build; eve
       this.error((err as Error).message, { exit: 1 });
     }
     const dir = fs.mkdtempSync(path.join(runtimeDir(), 'go-'));
-    const server = await startHostedServer({ root, dir });
+    const server = await startHostedServer({ root, dir, goArgs: inv.args });
     let code: number;
     try {
       // Load and validate the configuration before go starts, so a bad orchestrion.yml fails fast

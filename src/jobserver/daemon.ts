@@ -31,9 +31,16 @@ try {
 } catch {
   // not Linux, or the process is gone: fall back to the directory the daemon was started in
 }
+// …and its command line the build flags child builds must share.
+let goArgs: string[] | undefined;
+try {
+  goArgs = fs.readFileSync(`/proc/${goPid}/cmdline`, 'utf8').split('\0').slice(1, -1);
+} catch {
+  // unknown: child builds use the default flags
+}
 let server: JobServer;
 try {
-  server = await JobServer.listen({ root: await moduleRoot(cwd), dir });
+  server = await JobServer.listen({ root: await moduleRoot(cwd), dir, goArgs });
 } catch (err) {
   console.error(`orchestrion job server: ${(err as Error).message}`);
   fs.rmSync(lockFile, { force: true });

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { ServerHost } from './host-worker.ts';
+import type { ServerOptions } from './server.ts';
 
 export interface HostedServer {
   url: string;
@@ -11,7 +12,7 @@ export interface HostedServer {
   stop(): Promise<void>;
 }
 
-export async function startHostedServer(opts: { root: string; dir: string }): Promise<HostedServer> {
+export async function startHostedServer(opts: ServerOptions): Promise<HostedServer> {
   const worker = new Worker(new URL('./host-worker.js', import.meta.url));
   const failed = new Promise<never>((_, reject) => worker.once('error', reject));
   const host = Comlink.wrap<ServerHost>(nodeEndpoint(worker));

@@ -24,9 +24,14 @@ export interface VersionSuffixResult {
   suffix: string;
 }
 
+/** Environment variable carrying, into child builds, the chain of packages whose compiles asked for them (JSON array). */
+export const RESOLVE_CHAIN_ENV = 'ORCHESTRION_RESOLVE_CHAIN';
+
 export interface BuildStartParams {
   importPath: string;
   buildID: string;
+  /** The packages whose compiles led to this one through child builds (RESOLVE_CHAIN_ENV); a repeat is a cycle. */
+  chain?: string[];
 }
 /** Either this caller owns the build (token), or another caller already built it (reuse). */
 export type BuildStartResult = { token: string } | { reuse: Artifacts };
@@ -81,6 +86,19 @@ export interface InstrumentResult {
   skipped: boolean;
 }
 
+export interface ResolveParams {
+  /** The package whose compile (or link) asks. */
+  importPath: string;
+  /** RESOLVE_CHAIN_ENV of the asking process. */
+  chain: string[];
+  /** Import paths to resolve. */
+  packages: string[];
+}
+export interface ResolveResult {
+  /** Import path → archive, for the requested packages and everything they depend on (but unsafe). */
+  archives: Record<string, string>;
+}
+
 export type StatsParams = Record<string, never>;
 export interface StatsResult {
   requests: Record<string, number>;
@@ -94,10 +112,11 @@ export interface Methods {
   'build.start': { params: BuildStartParams; result: BuildStartResult };
   'build.finish': { params: BuildFinishParams; result: BuildFinishResult };
   instrument: { params: InstrumentParams; result: InstrumentResult };
+  'packages.resolve': { params: ResolveParams; result: ResolveResult };
   stats: { params: StatsParams; result: StatsResult };
 }
 export type Method = keyof Methods;
-export const METHODS: readonly Method[] = ['version.suffix', 'build.start', 'build.finish', 'instrument', 'stats'];
+export const METHODS: readonly Method[] = ['version.suffix', 'build.start', 'build.finish', 'instrument', 'packages.resolve', 'stats'];
 
 export interface Request<M extends Method = Method> {
   v: number;
@@ -138,6 +157,12 @@ export function checkRequest(msg: unknown): string | undefined {
     case 'instrument':
       if (!Array.isArray(p.files) || !p.files.every((f) => typeof f === 'string')) return 'instrument: "files" must be an array of strings';
       return need('importPath', 'packageName', 'importcfg', 'goos', 'goarch', 'tool') ?? (typeof p.lang === 'string' ? undefined : 'instrument: "lang" must be a string');
+    case 'packages.resolve':
+      if (!Array.isArray(p.packages) || p.packages.length === 0 || !p.packages.every((x) => typeof x === 'string' && x !== '')) {
+        return 'packages.resolve: "packages" must be a non-empty array of import paths';
+      }
+      if (!Array.isArray(p.chain) || !p.chain.every((x) => typeof x === 'string')) return 'packages.resolve: "chain" must be an array of strings';
+      return need('importPath');
     case 'stats':
       return undefined;
   }

@@ -6,19 +6,26 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { ConfigError, loadConfig, type LoadedConfig, type SourcedAspect } from '../config/load.ts';
 import { versionSuffix } from '../config/fingerprint.ts';
+import { injectablesFingerprint, injectedPaths } from '../config/injectables.ts';
 import { fileMayMatch, packageClause, packageMayMatch, type PackageContext } from '../config/prefilter.ts';
 import { parseImportConfig } from '../toolexec/importcfg.ts';
 import { logEvent } from '../log.ts';
 import { InjectorPool } from '../pool/pool.ts';
-import { toolBuildID, toolVersion } from '../version.ts';
+import { PROJECT_ROOT, toolBuildID, toolVersion } from '../version.ts';
 import { ensureWasm, helpersHash, toolchainOfTool, type Toolchain } from '../wasm/module.ts';
+import { execa } from 'execa';
+import { childBuildArgs, parseGoFlags } from '../goflags.ts';
+import { goQuote } from '../gocommand.ts';
 import { BuildOnce } from './buildonce.ts';
 import { rootModulePath, stripToolexec } from './moduleroot.ts';
 import {
+  JOBSERVER_ENV,
+  RESOLVE_CHAIN_ENV,
   checkRequest,
   encode,
   lineReader,
   type InstrumentParams,
+  type ResolveParams,
   type InstrumentResult,
   type Method,
   type Methods,
@@ -31,6 +38,8 @@ export interface ServerOptions {
   root: string;
   /** Directory (mode 0700) holding the socket and the server's private files. */
   dir: string;
+  /** The user's `go` command line from the subcommand on (`build -tags x ./...`), for child builds. */
+  goArgs?: string[];
 }
 
 interface ConfigState {
@@ -165,6 +174,9 @@ export class JobServer {
       case 'build.start': {
         const p = params as Methods['build.start']['params'];
         logEvent('build.start', { importPath: p.importPath });
+        // In a child build started for this very package's compile, compiling it again would wait for
+        // itself: the injected packages depend on the package they are injected into.
+        if (p.chain?.includes(p.importPath)) throw new Error(cycleMessage(p.chain, p.importPath));
         return (await this.buildOnce.start(p.importPath, p.buildID)) as R;
       }
       case 'build.finish': {
@@ -174,6 +186,8 @@ export class JobServer {
       }
       case 'instrument':
         return (await this.instrument(params as InstrumentParams)) as R;
+      case 'packages.resolve':
+        return { archives: await this.resolve(params as ResolveParams) } as R;
       case 'stats':
         return this.statsSnapshot() as R;
     }
@@ -205,7 +219,8 @@ export class JobServer {
   }
 
   private async loadConfigState(tc: Toolchain): Promise<ConfigState> {
-    const config = await loadConfig(this.opts.root, { ...process.env, GOFLAGS: stripToolexec(process.env.GOFLAGS) });
+    const goEnv = { ...process.env, GOFLAGS: stripToolexec(process.env.GOFLAGS) };
+    const config = await loadConfig(this.opts.root, goEnv);
     const sig = signature(config.files);
     if (config.aspects.length > 0) {
       const res = await (await this.pool(tc)).validate({ aspects: config.aspects.map((a) => a.aspect) });
@@ -216,10 +231,13 @@ export class JobServer {
         throw new ConfigError(sa?.file ?? '?', pos.line, pos.column, `aspect ${JSON.stringify(first.aspect)}: ${first.path}: ${first.message}`);
       }
     }
+    // Injected packages are invisible to cmd/go's cache keys: their sources go into the suffix.
+    const injectables = await injectablesFingerprint(this.opts.root, injectedPaths(config.aspects), goEnv);
     const suffix = versionSuffix(
       toolVersion(),
       toolBuildID(helpersHash()),
       config.aspects.map((a) => a.aspect),
+      injectables,
     );
     logEvent('config.load', { root: this.opts.root, aspects: config.aspects.length, suffix });
     return { signature: sig, config, suffix };
@@ -280,6 +298,74 @@ export class JobServer {
       skipped: false,
     };
   }
+
+  private readonly resolutions = new Map<string, Promise<Record<string, string>>>();
+
+  /**
+   * Resolves packages to archives with a child build (`go list -deps -export`) that goes through
+   * orchestrion and this server, with the user's build flags: the packages are instrumented like the
+   * rest of the build, and those both builds need are compiled once. Cached for the server's life.
+   */
+  private resolve(p: ResolveParams): Promise<Record<string, string>> {
+    const chain = [...p.chain, p.importPath];
+    for (const pkg of p.packages) if (chain.includes(pkg)) throw new Error(cycleMessage(chain, pkg));
+    const pkgs = [...new Set(p.packages)].sort();
+    const key = pkgs.join('\0');
+    let r = this.resolutions.get(key);
+    if (!r) {
+      r = this.childBuild(pkgs, chain);
+      r.catch(() => this.resolutions.delete(key)); // a failure is not cached: the next build retries
+      this.resolutions.set(key, r);
+    }
+    return r;
+  }
+
+  private async childBuild(pkgs: string[], chain: string[]): Promise<Record<string, string>> {
+    const bin = process.env.ORCHESTRION_BIN || path.join(PROJECT_ROOT, 'bin', 'orchestrion');
+    const flags = childBuildArgs(parseGoFlags(this.opts.goArgs ?? ['build'], process.env.GOFLAGS ?? ''));
+    const args = ['list', '-e', '-deps', '-export', '-f', '{{.ImportPath}}\t{{.Export}}\t{{with .Error}}{{.Err}}{{end}}', ...flags, '-toolexec', `${goQuote(bin)} toolexec`, '--', ...pkgs];
+    // The chain names the packages being resolved too (marked with INJECTED, so they are not taken
+    // for compiles in progress), so that a cycle reads `p -> injected -> p`.
+    const childChain = [...chain, INJECTED + pkgs.join(', ')];
+    const env: NodeJS.ProcessEnv = { ...process.env, GOFLAGS: stripToolexec(process.env.GOFLAGS), [JOBSERVER_ENV]: this.url, [RESOLVE_CHAIN_ENV]: JSON.stringify(childChain) };
+    delete env.TOOLEXEC_IMPORTPATH;
+    logEvent('resolve.start', { packages: pkgs, chain });
+    const t0 = Date.now();
+    const res = await execa('go', args, { cwd: this.opts.root, env, extendEnv: false, reject: false });
+    const archives: Record<string, string> = {};
+    const errors: string[] = [];
+    const missing: string[] = [];
+    for (const line of res.stdout.split('\n')) {
+      if (line === '') continue;
+      const [importPath, exportFile, err] = line.split('\t');
+      if (err) errors.push(`${importPath}: ${err}`);
+      else if (importPath !== 'unsafe' && importPath !== 'C') {
+        if (exportFile) archives[importPath!] = exportFile;
+        else missing.push(importPath!);
+      }
+    }
+    logEvent('resolve.finish', { packages: pkgs, ms: Date.now() - t0, count: Object.keys(archives).length, exitCode: res.exitCode });
+    if (res.exitCode !== 0 || errors.length > 0 || missing.length > 0) {
+      // Package errors say most; else the failed compiles' own output; the packages left without an
+      // archive (everything downstream of a failure) only when nothing else explains.
+      const detail = errors.length > 0 ? errors.join('\n') : res.stderr.trim() || `no archive for ${missing.join(', ')}`;
+      throw new Error(`resolving injected package${pkgs.length > 1 ? 's' : ''} ${pkgs.map((x) => JSON.stringify(x)).join(', ')}: ${detail}`);
+    }
+    for (const pkg of pkgs) if (!archives[pkg]) throw new Error(`resolving ${JSON.stringify(pkg)}: no archive found (go list returned no such package)`);
+    return archives;
+  }
+}
+
+/** Marks, in a resolve chain, the packages a child build was started for (no import path starts with it). */
+const INJECTED = '+';
+
+/** Names the chain of compiles that led back to `pkg`, and how to break it. */
+function cycleMessage(chain: string[], pkg: string): string {
+  const loop = [...chain.slice(chain.indexOf(pkg)), pkg].map((x) => (x.startsWith(INJECTED) ? x.slice(INJECTED.length) : x)).join(' -> ');
+  return (
+    `cycle detected: ${loop} (a package injected into ${JSON.stringify(pkg)} depends on it; ` +
+    'reference such a package with //go:linkname and `links:` in inject-declarations instead of importing it)'
+  );
 }
 
 /** Identity of the configuration files' current state (cheap: one stat each). */

@@ -1,11 +1,15 @@
 // The compile step: ask the job server to instrument the package, write the modified files into the
-// build's work directory, substitute them on the command line, and run the real compiler.
+// build's work directory, substitute them on the command line, add the packages the advice injects
+// to the -importcfg (resolved by the job server), run the real compiler, and record in the archive
+// the link-time dependencies (`link.deps`) the linker will need.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Client } from '../jobserver/client.ts';
-import type { Diagnostic } from '../jobserver/protocol.ts';
+import { RESOLVE_CHAIN_ENV, type Diagnostic } from '../jobserver/protocol.ts';
+import { appendMember } from './archive.ts';
 import { compareGoVersions, flagValue, positionals, withFlag, type ParsedCommand } from './argv.ts';
-import { parseImportConfig, provides } from './importcfg.ts';
+import { formatImportConfig, parseImportConfig, provides, type ImportConfig } from './importcfg.ts';
+import { LINK_DEPS_MEMBER, LinkDeps } from './linkdeps.ts';
 import { runTool } from './run.ts';
 
 const GOOS: Record<string, string> = { win32: 'windows', sunos: 'solaris' };
@@ -14,12 +18,59 @@ const GOARCH: Record<string, string> = { x64: 'amd64', ia32: '386', arm: 'arm', 
 /** Labels of the artifacts a compile produces, shared through build.start / build.finish. */
 const ARCHIVE = '_pkg_.a';
 const ASMHDR = 'go_asm.h';
+/** The file that makes a main package import its link-time dependencies (Orchestrion's name). */
+export const LINK_DEPS_FILE = 'link_deps_imports.go';
 
 export class UserError extends Error {}
 
 function formatDiagnostic(d: Diagnostic): string {
   const pos = d.line > 0 ? `${d.file}:${d.line}:${d.column}` : d.file;
   return `${pos}: ${d.aspect ? `aspect ${JSON.stringify(d.aspect)}: ` : ''}${d.message}`;
+}
+
+export function resolveChain(): string[] {
+  const raw = process.env[RESOLVE_CHAIN_ENV];
+  if (!raw) return [];
+  try {
+    const v = JSON.parse(raw) as unknown;
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Writes an updated importcfg in place, keeping the original next to it (once). */
+export function rewriteImportConfig(file: string, cfg: ImportConfig): void {
+  const backup = `${file}.original`;
+  if (!fs.existsSync(backup)) fs.copyFileSync(file, backup);
+  fs.writeFileSync(file, formatImportConfig(cfg));
+}
+
+/**
+ * Adds `packages` and what they need to `cfg` through the job server, following the link.deps of
+ * every archive added (a work list: those may name further packages). Returns the link.deps
+ * discovered on the way that `cfg` still does not satisfy.
+ */
+export async function resolveInto(client: Client, importPath: string, cfg: ImportConfig, packages: string[], all: boolean): Promise<LinkDeps> {
+  const found = new LinkDeps();
+  let pending = packages.filter((p) => !provides(cfg, p));
+  const asked = new Set<string>();
+  while (pending.length > 0) {
+    for (const p of pending) asked.add(p);
+    const { archives } = await client.call('packages.resolve', { importPath, chain: resolveChain(), packages: pending });
+    const next = new Set<string>();
+    for (const [p, archive] of Object.entries(archives)) {
+      if (provides(cfg, p)) continue;
+      cfg.packageFiles.set(p, archive);
+      for (const [dep, kind] of LinkDeps.fromArchive(archive).deps) {
+        found.add(dep, kind);
+        if (all && !provides(cfg, dep) && !asked.has(dep)) next.add(dep);
+      }
+    }
+    pending = [...next].filter((p) => !provides(cfg, p));
+  }
+  for (const [p] of found.deps) if (provides(cfg, p)) found.deps.delete(p);
+  return found;
 }
 
 export async function compile(cmd: ParsedCommand, connect: () => Promise<Client>): Promise<number> {
@@ -36,7 +87,7 @@ export async function compile(cmd: ParsedCommand, connect: () => Promise<Client>
 
   let token: string | undefined;
   if (buildID) {
-    const start = await client.call('build.start', { importPath, buildID });
+    const start = await client.call('build.start', { importPath, buildID, chain: resolveChain() });
     if ('reuse' in start) {
       // Another process of this build compiled it already: take its outputs.
       copyArtifact(start.reuse, ARCHIVE, output);
@@ -62,17 +113,34 @@ export async function compile(cmd: ParsedCommand, connect: () => Promise<Client>
     });
     if (res.errors.length > 0) throw new UserError(res.errors.map(formatDiagnostic).join('\n'));
 
+    const cfg = parseImportConfig(fs.readFileSync(importcfg, 'utf8'), importcfg);
+    const original = new Set(cfg.packageFiles.keys());
+    // What this package's imports carry, and what its own advice adds.
+    const linkDeps = LinkDeps.inherited(cfg);
+    const injected: string[] = [];
+    const aspectOf = new Map<string, string>();
+    for (const ref of res.references) {
+      if (ref.path === 'unsafe' || provides(cfg, ref.path)) continue;
+      linkDeps.add(ref.path, ref.kind);
+      aspectOf.set(ref.path, ref.aspect);
+      // A package only reached through //go:linkname is resolved at link time (or by main): resolving
+      // it here could need this very package and cycle.
+      if (ref.kind === 'import') injected.push(ref.path);
+    }
+    const isMain = pkg === 'main';
+    const toResolve = isMain ? linkDeps.entries().map(([p]) => p) : injected;
+    if (toResolve.length > 0) {
+      try {
+        linkDeps.addAll(await resolveInto(client, importPath, cfg, toResolve, isMain));
+      } catch (err) {
+        const names = toResolve.filter((p) => aspectOf.has(p)).map((p) => `aspect ${JSON.stringify(aspectOf.get(p))} injects "${p}"`);
+        throw new UserError(`${importPath}: ${names.length > 0 ? `${names.join('; ')}: ` : ''}${(err as Error).message}`);
+      }
+      rewriteImportConfig(importcfg, cfg);
+    }
+
     let args = cmd.args;
     if (res.files.length > 0) {
-      const cfg = parseImportConfig(fs.readFileSync(importcfg, 'utf8'), importcfg);
-      for (const ref of res.references) {
-        if (ref.path === 'unsafe' || provides(cfg, ref.path)) continue;
-        throw new UserError(
-          `aspect ${JSON.stringify(ref.aspect)} adds a reference to package "${ref.path}" in ${importPath}, ` +
-            `which is not among its dependencies (-importcfg ${importcfg}); ` +
-            `injecting packages the build does not already compile is not supported yet: import "${ref.path}" from the program`,
-        );
-      }
       const byOriginal = new Map(res.files.map((f) => [f.path, f.content]));
       const dir = path.join(path.dirname(output), 'orchestrion', 'src', pkg);
       fs.mkdirSync(dir, { recursive: true });
@@ -87,8 +155,20 @@ export async function compile(cmd: ParsedCommand, connect: () => Promise<Client>
       const lang = flagValue(cmd, 'lang');
       if (res.langLevel && lang && compareGoVersions(res.langLevel, lang) > 0) args = withFlag(cmd, args, 'lang', res.langLevel);
     }
+    if (isMain) {
+      // Make main import every link-time dependency, so the linker loads them and runs their init.
+      const added = linkDeps.entries().map(([p]) => p).filter((p) => !original.has(p) && cfg.packageFiles.has(p));
+      if (added.length > 0) {
+        const dir = path.join(path.dirname(output), 'orchestrion', 'src', 'synthetic');
+        fs.mkdirSync(dir, { recursive: true });
+        const file = path.join(dir, LINK_DEPS_FILE);
+        fs.writeFileSync(file, `package main\n\nimport (\n${added.map((p) => `\t_ ${JSON.stringify(p)}\n`).join('')})\n`);
+        args = [...args, file];
+      }
+    }
 
     const code = await runTool(args);
+    if (code === 0 && linkDeps.size > 0) appendMember(output, LINK_DEPS_MEMBER, linkDeps.format());
     if (code === 0) await finish({ artifacts: { [ARCHIVE]: output, ...(asmhdr ? { [ASMHDR]: asmhdr } : {}) } });
     else await finish({ error: `compiling ${importPath} failed (exit status ${code})` });
     return code;

@@ -24,6 +24,10 @@ async function main(): Promise<number> {
     const { compile } = await import('./compile.ts');
     return compile(cmd, connect);
   }
+  if (cmd.kind === 'link') {
+    const { link } = await import('./link.ts');
+    return link(cmd, connect);
+  }
   const { runTool } = await import('./run.ts');
   return runTool(args);
 }

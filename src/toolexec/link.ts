@@ -1,0 +1,34 @@
+// The link step: every archive of the link's -importcfg may carry link.deps (packages injected by
+// aspects, or reached through //go:linkname) that cmd/go did not put in the link: resolve them and
+// their dependencies through the job server, add them to the importcfg, run the real linker.
+import * as fs from 'node:fs';
+import type { Client } from '../jobserver/client.ts';
+import { flagValue, type ParsedCommand } from './argv.ts';
+import { rewriteImportConfig, resolveInto } from './compile.ts';
+import { parseImportConfig } from './importcfg.ts';
+import { LinkDeps } from './linkdeps.ts';
+import { runTool } from './run.ts';
+
+export async function link(cmd: ParsedCommand, connect: () => Promise<Client>): Promise<number> {
+  const importcfg = flagValue(cmd, 'importcfg');
+  if (!importcfg) return runTool(cmd.args);
+  const cfg = parseImportConfig(fs.readFileSync(importcfg, 'utf8'), importcfg);
+  const missing = LinkDeps.inherited(cfg);
+  if (missing.size > 0) {
+    const importPath = process.env.TOOLEXEC_IMPORTPATH || 'main';
+    const client = await connect();
+    try {
+      await resolveInto(
+        client,
+        importPath,
+        cfg,
+        missing.entries().map(([p]) => p),
+        true,
+      );
+    } catch (err) {
+      throw new Error(`linking ${importPath}: link-time dependencies ${missing.entries().map(([p]) => JSON.stringify(p)).join(', ')}: ${(err as Error).message}`);
+    }
+    rewriteImportConfig(importcfg, cfg);
+  }
+  return runTool(cmd.args);
+}

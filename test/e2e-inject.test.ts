@@ -1,0 +1,187 @@
+// Injected packages and link-time dependencies, end to end: an app module and a separate runtime
+// module (referenced by `replace`) whose integration package's aspects inject runtime packages the
+// app never imports, one of them reachable only through //go:linkname (only link.deps brings it).
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { BIN, describeResult, goEnv, logEvents, run, tempDir, tempModule } from './helpers.ts';
+
+const INSTRUMENTED = 'linked calls: 1\nrt: enter [Hello] f7d18982\nhello gopher\n';
+
+function fixture() {
+  const root = tempModule('test/fixtures/inject');
+  return { root, app: path.join(root, 'app'), runtime: path.join(root, 'runtime') };
+}
+
+/** Every package compiled at most once per build (test variants have their own import paths). */
+function assertCompiledOnce(log: string) {
+  const counts = new Map<string, number>();
+  for (const e of logEvents(log)) if (e.event === 'build.start') counts.set(e.importPath!, (counts.get(e.importPath!) ?? 0) + 1);
+  assert.deepEqual([...counts].filter(([, n]) => n > 1), [], 'packages compiled more than once');
+  return counts;
+}
+
+const gocache = tempDir('gocache-inject');
+
+test('orchestrion go build / run: injected packages, their own dependencies and link-only packages are built and linked', () => {
+  const { app } = fixture();
+  const log = path.join(tempDir('log'), 'log.jsonl');
+  const exe = path.join(tempDir('out'), 'app');
+  const r = run(BIN, ['go', 'build', '-o', exe, '.'], { cwd: app, env: goEnv(gocache, { ORCHESTRION_LOG_FILE: log }) });
+  assert.equal(r.code, 0, describeResult(r));
+  assert.equal(run(exe, [], { cwd: app }).stdout, INSTRUMENTED);
+  const counts = assertCompiledOnce(log);
+  // The runtime packages were compiled by child builds of the same job server, once each.
+  for (const p of ['example.com/runtime/rt', 'example.com/runtime/fmtx', 'example.com/runtime/linked', 'hash/crc32']) assert.equal(counts.get(p), 1, p);
+  const runR = run(BIN, ['go', 'run', '.'], { cwd: app, env: goEnv(gocache) });
+  assert.equal(runR.code, 0, describeResult(runR));
+  assert.equal(runR.stdout, INSTRUMENTED);
+  // Without orchestrion the same app has none of it.
+  const plain = run('go', ['run', '.'], { cwd: app, env: goEnv(gocache) });
+  assert.equal(plain.stdout, 'hello gopher\n');
+});
+
+test('go test (package and external _test package), -race, test -c', () => {
+  const { app } = fixture();
+  const log = path.join(tempDir('log'), 'log.jsonl');
+  const r = run(BIN, ['go', 'test', '-v', '-count=1', './...'], { cwd: app, env: goEnv(gocache, { ORCHESTRION_LOG_FILE: log }) });
+  assert.equal(r.code, 0, describeResult(r));
+  assert.match(r.stdout, /=== RUN {3}TestHello\nrt: enter \[Hello\] f7d18982\n--- PASS: TestHello/);
+  assert.match(r.stdout, /=== RUN {3}TestHelloExternal\nrt: enter \[helperFromExternalTest\] 3cbf5c60\nrt: enter \[Hello\] f7d18982\n--- PASS/);
+  assertCompiledOnce(log);
+  const race = run(BIN, ['go', 'test', '-race', '-count=1', '-v', './greet'], { cwd: app, env: goEnv(gocache) });
+  assert.equal(race.code, 0, describeResult(race));
+  assert.match(race.stdout, /rt: enter \[Hello\]/);
+  const bin = path.join(tempDir('out'), 'greet.test');
+  const c = run(BIN, ['go', 'test', '-c', '-o', bin, './greet'], { cwd: app, env: goEnv(gocache) });
+  assert.equal(c.code, 0, describeResult(c));
+  assert.match(run(bin, ['-test.v'], { cwd: app }).stdout, /rt: enter \[Hello\][\s\S]*PASS/);
+});
+
+test('-cover reports coverage of the user\'s own lines', () => {
+  const { app } = fixture();
+  const profile = path.join(tempDir('cover'), 'c.out');
+  const r = run(BIN, ['go', 'test', '-count=1', `-coverprofile=${profile}`, './greet'], { cwd: app, env: goEnv(gocache) });
+  assert.equal(r.code, 0, describeResult(r));
+  assert.match(r.stdout, /coverage: 100\.0% of statements/);
+  const lines = fs.readFileSync(profile, 'utf8');
+  assert.match(lines, /^example\.com\/app\/greet\/greet\.go:6\.\d+,8\.\d+ 1 1$/m);
+  assert.doesNotMatch(lines, /<generated>|orchestrion\/src/);
+});
+
+test('vendor mode (-mod=vendor)', () => {
+  const { app } = fixture();
+  const v = run('go', ['mod', 'vendor'], { cwd: app, env: goEnv(gocache) });
+  assert.equal(v.code, 0, describeResult(v));
+  const exe = path.join(tempDir('out'), 'app');
+  const r = run(BIN, ['go', 'build', '-mod=vendor', '-o', exe, '.'], { cwd: app, env: goEnv(gocache) });
+  assert.equal(r.code, 0, describeResult(r));
+  assert.equal(run(exe, [], { cwd: app }).stdout, INSTRUMENTED);
+});
+
+test('a go.work workspace, and edits to the runtime rebuild what was woven with it', () => {
+  const { root, app, runtime } = fixture();
+  fs.writeFileSync(path.join(root, 'go.work'), 'go 1.23\n\nuse (\n\t./app\n\t./runtime\n)\n');
+  const exe = path.join(tempDir('out'), 'app');
+  const cache = tempDir('gocache-work');
+  const build = () => run(BIN, ['go', 'build', '-o', exe, '.'], { cwd: app, env: goEnv(cache) });
+  let r = build();
+  assert.equal(r.code, 0, describeResult(r));
+  assert.equal(run(exe, [], { cwd: app }).stdout, INSTRUMENTED);
+  const linked = path.join(runtime, 'linked', 'linked.go');
+  fs.writeFileSync(linked, fs.readFileSync(linked, 'utf8').replace('calls++', 'calls += 10'));
+  r = build();
+  assert.equal(r.code, 0, describeResult(r));
+  assert.equal(run(exe, [], { cwd: app }).stdout, INSTRUMENTED.replace('linked calls: 1', 'linked calls: 10'));
+});
+
+test('go build -toolexec and GOFLAGS=-toolexec without orchestrion go', () => {
+  const { app } = fixture();
+  const exe = path.join(tempDir('out'), 'app');
+  const r = run('go', ['build', '-toolexec', `${BIN} toolexec`, '-o', exe, '.'], { cwd: app, env: goEnv(gocache) });
+  assert.equal(r.code, 0, describeResult(r));
+  assert.equal(run(exe, [], { cwd: app }).stdout, INSTRUMENTED);
+  const t = run('go', ['test', '-count=1', './...'], { cwd: app, env: goEnv(gocache, { GOFLAGS: `'-toolexec=${BIN} toolexec'` }) });
+  assert.equal(t.code, 0, describeResult(t));
+});
+
+function addAspect(runtime: string, yaml: string) {
+  const f = path.join(runtime, 'integration', 'orchestrion.yml');
+  fs.appendFileSync(f, yaml);
+}
+
+test('an aspect on net/http whose injected package imports net/http: linked by //go:linkname, no cycle', () => {
+  const { app, runtime } = fixture();
+  addAspect(
+    runtime,
+    `  - id: http-hook
+    join-point:
+      declaration-of: net/http.Get
+    advice:
+      - inject-declarations:
+          links:
+            - example.com/runtime/httphook
+          template: |-
+            //go:linkname __httphook example.com/runtime/httphook.Hook
+            func __httphook(string)
+
+            func init() { __httphook("GET") }
+`,
+  );
+  const exe = path.join(tempDir('out'), 'web');
+  const r = run(BIN, ['go', 'build', '-o', exe, './cmd/web'], { cwd: app, env: goEnv(gocache) });
+  assert.equal(r.code, 0, describeResult(r));
+  assert.equal(run(exe, [], { cwd: app }).stdout, 'httphook: GET true\n200\n');
+});
+
+test('importing it instead is a genuine cycle: a clear error naming the chain, not a hang', () => {
+  const { app, runtime } = fixture();
+  addAspect(
+    runtime,
+    `  - id: http-hook-import
+    join-point:
+      all-of:
+        - import-path: net/http
+        - function-body:
+            function:
+              - name: Get
+    advice:
+      - prepend-statements:
+          imports:
+            hook: example.com/runtime/httphook
+          template: hook.Hook("GET")
+`,
+  );
+  const r = run(BIN, ['go', 'build', '-o', path.join(tempDir('out'), 'web'), './cmd/web'], { cwd: app, env: goEnv(gocache), timeoutMs: 300_000 });
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /aspect "http-hook-import" injects "example\.com\/runtime\/httphook"/);
+  assert.match(r.stderr, /cycle detected: net\/http -> example\.com\/runtime\/httphook -> net\/http/);
+});
+
+test('a missing runtime module is a clear error, and the cache stays correct', () => {
+  const { root, app, runtime } = fixture();
+  const cache = tempDir('gocache-missing');
+  fs.renameSync(runtime, `${runtime}.gone`);
+  const exe = path.join(tempDir('out'), 'app');
+  const r = run(BIN, ['go', 'build', '-o', exe, '.'], { cwd: app, env: goEnv(cache) });
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /orchestrion\.tool\.go: .*example\.com\/runtime\/integration/);
+  assert.ok(!fs.existsSync(exe));
+  fs.renameSync(`${runtime}.gone`, runtime);
+  const ok = run(BIN, ['go', 'build', '-o', exe, '.'], { cwd: app, env: goEnv(cache) });
+  assert.equal(ok.code, 0, describeResult(ok));
+  assert.equal(run(exe, [], { cwd: app }).stdout, INSTRUMENTED);
+  void root;
+});
+
+test('an injected package removed from the runtime names the aspect and the import', () => {
+  const { app, runtime } = fixture();
+  // Keep the integration package loadable: it stops importing rt, and rt goes away.
+  const integration = path.join(runtime, 'integration', 'integration.go');
+  fs.writeFileSync(integration, fs.readFileSync(integration, 'utf8').replace('\t_ "example.com/runtime/rt"\n', ''));
+  fs.rmSync(path.join(runtime, 'rt'), { recursive: true });
+  const r = run(BIN, ['go', 'build', '-o', path.join(tempDir('out'), 'app'), '.'], { cwd: app, env: goEnv(tempDir('gocache-rm')) });
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /aspect "enter" injects "example\.com\/runtime\/rt", which cannot be found/);
+});

@@ -2,8 +2,10 @@
 //   1. per-call overhead of the toolexec entry for a pass-through tool vs running the tool directly;
 //   2. cold and warm builds of the test fixture: `orchestrion go build` vs plain `go build`;
 //   3. time per golden case (test/golden, and ../shared/conformance/injector when present);
-//   4. injector throughput: every function body of net/http instrumented by prepend-statements.
-// Usage: node bench/run.mjs [--runs N] [--calls N] [--only builds,golden,throughput]
+//   4. injector throughput: every function body of net/http instrumented by prepend-statements;
+//   5. injected packages: cold build of test/fixtures/inject (packages injected from a runtime module)
+//      against a plain build of the same app importing those packages by hand (the physical limit).
+// Usage: node bench/run.mjs [--runs N] [--calls N] [--only builds,golden,throughput,inject]
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -118,6 +120,36 @@ if (want('throughput')) {
   await pool.close();
   const warmMs = median(times.slice(1));
   extra.push(`injector throughput, net/http (${files.length} files, ${modified} modified, every function body): first call ${times[0].toFixed(0)} ms, warm median ${warmMs.toFixed(0)} ms = ${(files.length / (warmMs / 1000)).toFixed(0)} files/s`);
+}
+
+// 5. injected packages
+if (want('inject')) {
+  const times = { plain: [], ours: [] };
+  const compiles = { plain: 0, ours: 0 };
+  for (let i = 0; i < RUNS; i++) {
+    for (const kind of i % 2 ? ['ours', 'plain'] : ['plain', 'ours']) {
+      const dir = path.join(tmp, `inject-${kind}-${i}`);
+      fs.cpSync(path.join(root, 'test', 'fixtures', 'inject'), dir, { recursive: true });
+      const app = path.join(dir, 'app');
+      const cache = path.join(tmp, `cache-inject-${kind}-${i}`);
+      const log = path.join(tmp, `inject-${kind}-${i}.log`);
+      if (kind === 'plain') {
+        // The same packages, imported by hand: what a build that needs no injection compiles.
+        const main = path.join(app, 'main.go');
+        fs.writeFileSync(main, fs.readFileSync(main, 'utf8').replace('import (', 'import (\n\t_ "example.com/runtime/linked"\n\t_ "example.com/runtime/rt"'));
+        const t0 = process.hrtime.bigint();
+        const r = spawnSync('go', ['build', '-x', '-o', path.join(dir, 'out'), '.'], { cwd: app, env: env(cache), encoding: 'utf8' });
+        times.plain.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        if (r.status !== 0) throw new Error(r.stderr);
+        compiles.plain = (r.stderr.match(/\/compile -o /g) ?? []).length;
+      } else {
+        times.ours.push(timed(bin, ['go', 'build', '-o', path.join(dir, 'out'), '.'], { cwd: app, env: { ...env(cache), ORCHESTRION_LOG_FILE: log } }));
+        compiles.ours = fs.readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('"event":"build.start"')).length;
+      }
+    }
+  }
+  row('cold build with injected packages (inject fixture)', median(times.plain), median(times.ours));
+  extra.push(`compile invocations, inject fixture: plain ${compiles.plain}, orchestrion-ts ${compiles.ours} (child builds included: each package compiled once)`);
 }
 
 const f = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);

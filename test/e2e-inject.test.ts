@@ -117,7 +117,7 @@ test('an aspect on net/http whose injected package imports net/http: linked by /
     runtime,
     `  - id: http-hook
     join-point:
-      declaration-of: net/http.Get
+      declaration-of: net/http.DefaultClient
     advice:
       - inject-declarations:
           links:

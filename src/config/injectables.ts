@@ -46,7 +46,8 @@ interface ListedPackage {
   Error?: { Err: string };
 }
 
-function* jsonStream(text: string): Generator<unknown> {
+/** The values of a stream of concatenated JSON objects, as `go list -json` prints them. */
+export function* jsonStream(text: string): Generator<unknown> {
   let depth = 0;
   let start = -1;
   let inString = false;

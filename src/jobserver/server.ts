@@ -6,7 +6,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { ConfigError, loadConfig, type LoadedConfig, type SourcedAspect } from '../config/load.ts';
 import { versionSuffix } from '../config/fingerprint.ts';
-import { injectablesFingerprint, injectedPaths } from '../config/injectables.ts';
+import { injectablesFingerprint, injectedPaths, jsonStream } from '../config/injectables.ts';
 import { fileMayMatch, packageClause, packageMayMatch, type PackageContext } from '../config/prefilter.ts';
 import { parseImportConfig } from '../toolexec/importcfg.ts';
 import { logEvent } from '../log.ts';
@@ -323,7 +323,7 @@ export class JobServer {
   private async childBuild(pkgs: string[], chain: string[]): Promise<Record<string, string>> {
     const bin = process.env.ORCHESTRION_BIN || path.join(PROJECT_ROOT, 'bin', 'orchestrion');
     const flags = childBuildArgs(parseGoFlags(this.opts.goArgs ?? ['build'], process.env.GOFLAGS ?? ''));
-    const args = ['list', '-e', '-deps', '-export', '-f', '{{.ImportPath}}\t{{.Export}}\t{{with .Error}}{{.Err}}{{end}}', ...flags, '-toolexec', `${goQuote(bin)} toolexec`, '--', ...pkgs];
+    const args = ['list', '-e', '-deps', '-export', '-json=ImportPath,Export,Error', ...flags, '-toolexec', `${goQuote(bin)} toolexec`, '--', ...pkgs];
     // The chain names the packages being resolved too (marked with INJECTED, so they are not taken
     // for compiles in progress), so that a cycle reads `p -> injected -> p`.
     const childChain = [...chain, INJECTED + pkgs.join(', ')];
@@ -335,13 +335,12 @@ export class JobServer {
     const archives: Record<string, string> = {};
     const errors: string[] = [];
     const missing: string[] = [];
-    for (const line of res.stdout.split('\n')) {
-      if (line === '') continue;
-      const [importPath, exportFile, err] = line.split('\t');
-      if (err) errors.push(`${importPath}: ${err}`);
-      else if (importPath !== 'unsafe' && importPath !== 'C') {
-        if (exportFile) archives[importPath!] = exportFile;
-        else missing.push(importPath!);
+    for (const raw of jsonStream(res.stdout)) {
+      const pkg = raw as { ImportPath: string; Export?: string; Error?: { Err: string } };
+      if (pkg.Error) errors.push(`${pkg.ImportPath}: ${pkg.Error.Err}`);
+      else if (pkg.ImportPath !== 'unsafe' && pkg.ImportPath !== 'C') {
+        if (pkg.Export) archives[pkg.ImportPath] = pkg.Export;
+        else missing.push(pkg.ImportPath);
       }
     }
     logEvent('resolve.finish', { packages: pkgs, ms: Date.now() - t0, count: Object.keys(archives).length, exitCode: res.exitCode });

@@ -26,6 +26,7 @@ import (
 
 	"github.com/orchestrion-ts/go-helpers/api"
 	"github.com/orchestrion-ts/go-helpers/injector/advice"
+	"github.com/orchestrion-ts/go-helpers/injector/internal/dstrestore"
 	"github.com/orchestrion-ts/go-helpers/injector/lineinfo"
 	"github.com/orchestrion-ts/go-helpers/injector/may"
 	"github.com/orchestrion-ts/go-helpers/injector/nodectx"
@@ -460,9 +461,11 @@ func (r *run) weave(f *sourceFile, info *types.Info, pkg *types.Package, names *
 	}
 
 	canonicalizeImports(file)
-	newRestorer := func() *decorator.FileRestorer {
-		return &decorator.FileRestorer{
-			Restorer: decorator.NewRestorerWithImports(r.req.ImportPath, names),
+	// dst's restorer, minus a nil map key that crashes Go 1.26+ js/wasm on
+	// large files (see dstrestore's documentation).
+	newRestorer := func() *dstrestore.FileRestorer {
+		return &dstrestore.FileRestorer{
+			Restorer: dstrestore.NewRestorerWithImports(r.req.ImportPath, names),
 			Name:     f.name,
 		}
 	}

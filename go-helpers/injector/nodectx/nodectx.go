@@ -156,7 +156,9 @@ func (c *Context) EnsureMinGoLang(lang string) {
 // ResolveType returns the go/types type of an original expression, or nil.
 func (c *Context) ResolveType(expr dst.Expr) types.Type {
 	info := c.file.Types
-	if info == nil {
+	if info == nil || expr == nil {
+		// A nil interface key must not reach NodeMap: on Go 1.26+ js/wasm
+		// that crashes once the map is large (see internal/dstrestore).
 		return nil
 	}
 	an, ok := c.file.NodeMap[expr]

@@ -70,6 +70,18 @@ test('-cover reports coverage of the user\'s own lines', () => {
   assert.doesNotMatch(lines, /<generated>|orchestrion\/src/);
 });
 
+test('go install with -trimpath -a -work -x', () => {
+  const { app } = fixture();
+  const gobin = tempDir('gobin');
+  const r = run(BIN, ['go', 'install', '-trimpath', '-a', '-work', '-x', '.'], { cwd: app, env: goEnv(gocache, { GOBIN: gobin }) });
+  assert.equal(r.code, 0, describeResult(r));
+  assert.match(r.stderr, /^WORK=\S+$/m, '-work keeps and prints the work directory');
+  assert.match(r.stderr, /orchestrion toolexec \S+\/compile /, '-x shows the toolexec-wrapped compiles');
+  assert.equal(run(path.join(gobin, 'app'), [], { cwd: app }).stdout, INSTRUMENTED);
+  const work = /^WORK=(\S+)$/m.exec(r.stderr)![1]!;
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
 test('vendor mode (-mod=vendor)', () => {
   const { app } = fixture();
   const v = run('go', ['mod', 'vendor'], { cwd: app, env: goEnv(gocache) });

@@ -10,6 +10,7 @@
 //   ORCHESTRION_REFERENCE_SCHEMA=<file> also validate every document against this schema (e.g. Orchestrion's
 //                                       schema.json) and require the same verdict
 import assert from 'node:assert/strict';
+import { jsonStream } from '../src/config/injectables.ts';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -412,23 +413,9 @@ function goCommand(args: string[], cwd: string, tolerateFailure = false): string
   return r.stdout;
 }
 
-/** Parses the concatenated JSON objects that `go list -m -json` and `go mod download -json` print. */
-function jsonStream(text: string): Array<{ [key: string]: unknown }> {
-  const out: Array<{ [key: string]: unknown }> = [];
-  let depth = 0;
-  let start = -1;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '{') {
-      if (depth++ === 0) start = i;
-    } else if (c === '}' && --depth === 0) out.push(JSON.parse(text.slice(start, i + 1)) as { [key: string]: unknown });
-  }
-  return out;
+/** The concatenated JSON objects that `go list -m -json` and `go mod download -json` print. */
+function jsonObjects(text: string): Array<{ [key: string]: unknown }> {
+  return [...jsonStream(text)] as Array<{ [key: string]: unknown }>;
 }
 
 /** Module directories of every dd-trace-go module needed by orchestrion/all/v2@latest, via the go command. */
@@ -443,13 +430,13 @@ function ddTraceModuleDirs(): string[] {
         `could not get ${DDTRACE_ALL} from the module proxy; set ORCHESTRION_TEST_DDTRACE_DIR to a dd-trace-go source tree to check one instead.\n${(err as Error).message}`,
       );
     }
-    const modules = jsonStream(goCommand(['list', '-m', '-json', 'all'], work))
+    const modules = jsonObjects(goCommand(['list', '-m', '-json', 'all'], work))
       .map((m) => m.Path as string)
       .filter((p) => p.startsWith(DDTRACE_PREFIX));
     assert.ok(modules.length > 0, 'no dd-trace-go module in the build list');
     // The build list may name modules whose source was not needed to resolve the imports: download them all.
     // It reports failures per module in its JSON output, so read that even when it exits non-zero.
-    const downloaded = jsonStream(goCommand(['mod', 'download', '-json', ...modules], work, true));
+    const downloaded = jsonObjects(goCommand(['mod', 'download', '-json', ...modules], work, true));
     const dirs: string[] = [];
     for (const m of downloaded) {
       if (typeof m.Error === 'string') throw new Error(`go mod download ${String(m.Path)}: ${m.Error}`);

@@ -172,7 +172,7 @@ test('importing it instead is a genuine cycle: a clear error naming the chain, n
 });
 
 test('a missing runtime module is a clear error, and the cache stays correct', () => {
-  const { root, app, runtime } = fixture();
+  const { app, runtime } = fixture();
   const cache = tempDir('gocache-missing');
   fs.renameSync(runtime, `${runtime}.gone`);
   const exe = path.join(tempDir('out'), 'app');
@@ -184,7 +184,6 @@ test('a missing runtime module is a clear error, and the cache stays correct', (
   const ok = run(BIN, ['go', 'build', '-o', exe, '.'], { cwd: app, env: goEnv(cache) });
   assert.equal(ok.code, 0, describeResult(ok));
   assert.equal(run(exe, [], { cwd: app }).stdout, INSTRUMENTED);
-  void root;
 });
 
 test('an injected package removed from the runtime names the aspect and the import', () => {

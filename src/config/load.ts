@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execa } from 'execa';
-import { LineCounter, isMap, isSeq, parseDocument, type Document, type Node as YAMLNode, type YAMLMap } from 'yaml';
+import { LineCounter, isMap, isSeq, parseDocument, type Node as YAMLNode, type YAMLMap } from 'yaml';
 import type { Aspect } from '../wasm/api.ts';
 import { BUILTIN_ASPECTS, BUILTIN_FILE, ORCHESTRION_PKG } from './builtin.ts';
 import { schemaErrors } from './schema.ts';
@@ -103,7 +103,7 @@ export function parseConfigYAML(file: string, text: string): ParsedYAML {
   const problem = schemaErrors(json)[0];
   if (problem) {
     const segs = problem.instancePath.split('/').slice(1).map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
-    const node = nodeAt(doc, top, segs.join('.')) ?? top;
+    const node = nodeAt(top, segs.join('.')) ?? top;
     const aspectLabel = segs[0] === 'aspects' && segs[1] !== undefined ? `aspect ${JSON.stringify(idOf(Number(segs[1])))}: ` : '';
     const where = segs.slice(segs[0] === 'aspects' ? 2 : 0).join('.') || '(top level)';
     fail(node, `${aspectLabel}${where}: ${problem.message}`);
@@ -113,7 +113,7 @@ export function parseConfigYAML(file: string, text: string): ParsedYAML {
     const aspect = node.toJSON() as Aspect;
     if (!Array.isArray(aspect.advice)) aspect.advice = [aspect.advice];
     if (typeof aspect.id !== 'string' || aspect.id === '') aspect.id = idOf(index);
-    return { aspect, file, positionOf: (p) => posAt(nodeAt(doc, node, p)?.range?.[0] ?? node.range?.[0] ?? 0) };
+    return { aspect, file, positionOf: (p) => posAt(nodeAt(node, p)?.range?.[0] ?? node.range?.[0] ?? 0) };
   });
   const extendsNode = top.get('extends', true) as YAMLNode | undefined;
   const ext = isSeq(extendsNode)
@@ -123,7 +123,7 @@ export function parseConfigYAML(file: string, text: string): ParsedYAML {
 }
 
 /** Finds the node at a path as the injector writes it (`join-point.function-body`, `advice[0].prepend-statements.template`). */
-function nodeAt(_doc: Document, from: YAMLNode, where: string): YAMLNode | undefined {
+function nodeAt(from: YAMLNode, where: string): YAMLNode | undefined {
   let cur: YAMLNode | undefined = from;
   for (const seg of where.replace(/\[(\d+)\]/g, '.$1').split('.').filter((s) => s !== '')) {
     if (isMap(cur)) {

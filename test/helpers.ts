@@ -51,8 +51,10 @@ export function run(cmd: string, args: string[], opts: { cwd: string; env?: Node
 /** Reads the JSON-lines debug log written by the job server and toolexec calls. */
 export function logEvents(file: string): { event: string; importPath?: string; [k: string]: unknown }[] {
   if (!fs.existsSync(file)) return [];
-  return fs
-    .readFileSync(file, 'utf8')
+  // Another process (the job server) may still be appending: only complete lines count.
+  const text = fs.readFileSync(file, 'utf8');
+  return text
+    .slice(0, text.lastIndexOf('\n') + 1)
     .split('\n')
     .filter((l) => l !== '')
     .map((l) => JSON.parse(l));

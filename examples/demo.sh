@@ -1,23 +1,27 @@
 #!/usr/bin/env bash
-# `make demo`: builds examples/hello plainly and with orchestrion, and runs both, so the difference
-# the aspect in examples/hello/orchestrion.yml makes is visible.
+# `make demo`: builds the example app (examples/traced: an HTTP server and client, a SQLite query, a
+# //dd:span function, and no tracing code) with `orchestrion go build` against dd-trace-go v2's
+# integrations, runs it beside a fake trace agent, and prints the spans the agent received as a tree.
+# The first run downloads dd-trace-go and compiles SQLite (cgo): a few minutes.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-orchestrion=$here/../bin/orchestrion
+root=$here/..
+orchestrion=$root/bin/orchestrion
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-cd "$here/hello"
+cd "$here/traced"
 
-echo "== orchestrion.yml"
-sed -n '/^aspects:/,$p' orchestrion.yml
+echo "== integrations enabled by orchestrion.tool.go"
+sed -n '/^import (/,/^)/p' orchestrion.tool.go | grep '_ "' | sed 's/^\s*/   /'
 echo
-echo "== plain: go build"
-go build -o "$out/hello.plain" .
-"$out/hello.plain"
+echo "== orchestrion go build (cold builds take a few minutes: dd-trace-go, and SQLite's C code)"
+time "$orchestrion" go build -o "$out/traced" .
 echo
-echo "== instrumented: orchestrion go build"
-"$orchestrion" go build -o "$out/hello" .
-"$out/hello"
-echo
-echo "== a panic in an instrumented function still points at the user's line (main.go:42)"
-"$out/hello" panic 2>&1 | grep -E 'main\.go:[0-9]+' | head -n 2 || true
+echo "== running it beside a fake trace agent"
+DD_TRACE_STARTUP_LOGS=false sh "$root/scripts/node.sh" "$root/test/fakeagent.ts" "$out/traced"
+if [ "${DEMO_PLAIN:-}" = 1 ]; then
+  echo
+  echo "== the same app built with plain go build sends nothing"
+  go build -o "$out/traced.plain" .
+  DD_TRACE_STARTUP_LOGS=false sh "$root/scripts/node.sh" "$root/test/fakeagent.ts" "$out/traced.plain"
+fi

@@ -149,8 +149,11 @@ class Loader {
   readonly files = new Set<string>();
   private readonly loaded = new Set<string>();
   private readonly env: NodeJS.ProcessEnv;
-  constructor(env: NodeJS.ProcessEnv) {
+  /** The main module's root: every import, however deep, resolves in its build list (as in Orchestrion). */
+  private readonly root: string;
+  constructor(env: NodeJS.ProcessEnv, root: string) {
     this.env = env;
+    this.root = root;
   }
 
   /** Aspects of a package directory: its tool file's imports first, then its own orchestrion.yml. */
@@ -176,7 +179,7 @@ class Loader {
     }
     const out: SourcedAspect[] = [];
     const others = imports.filter((p) => p !== ORCHESTRION_PKG);
-    const dirs = others.length > 0 ? await this.locate(path.dirname(file), others, file) : new Map<string, string>();
+    const dirs = others.length > 0 ? await this.locate(this.root, others, file) : new Map<string, string>();
     for (const imp of imports) {
       if (imp === ORCHESTRION_PKG) {
         out.push(...builtinAspects());
@@ -192,9 +195,14 @@ class Loader {
     return out;
   }
 
-  /** Directories of packages, resolved with the module of `cwd` (one `go list` per tool file). */
+  /**
+   * Directories of packages, resolved in the module of `cwd` (one `go list` per tool file). A
+   * package whose only files are excluded by build constraints (such as dd-trace-go's
+   * `orchestrion/all/v2`, a lone `//go:build tools` file) still has a directory, as in Orchestrion.
+   */
   private async locate(cwd: string, pkgs: string[], from: string): Promise<Map<string, string>> {
-    const r = await execa('go', ['list', '-e', '-f', '{{.ImportPath}}\t{{.Dir}}\t{{if .Error}}{{.Error}}{{end}}', '--', ...pkgs], {
+    const format = '{{.ImportPath}}\t{{.Dir}}\t{{if .Error}}{{if or .GoFiles (not .IgnoredGoFiles)}}{{.Error}}{{end}}{{end}}';
+    const r = await execa('go', ['list', '-e', '-f', format, '--', ...pkgs], {
       cwd,
       env: this.env,
       reject: false,
@@ -252,7 +260,7 @@ function readOptional(file: string): string | undefined {
 
 /** Loads the configuration of the module rooted at `root`. A root with neither file has no aspects. */
 export async function loadConfig(root: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
-  const loader = new Loader(env);
+  const loader = new Loader(env, root);
   const aspects = await loader.packageDir(root);
   loader.files.add(path.join(root, 'go.mod'));
   loader.files.add(path.join(root, 'go.sum'));

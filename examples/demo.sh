@@ -18,10 +18,10 @@ echo "== orchestrion go build (cold builds take a few minutes: dd-trace-go, and 
 time "$orchestrion" go build -o "$out/traced" .
 echo
 echo "== running it beside a fake trace agent"
-DD_TRACE_STARTUP_LOGS=false sh "$root/scripts/node.sh" "$root/test/fakeagent.ts" "$out/traced"
+sh "$root/scripts/node.sh" "$root/test/fakeagent.ts" "$out/traced"
 if [ "${DEMO_PLAIN:-}" = 1 ]; then
   echo
   echo "== the same app built with plain go build sends nothing"
   go build -o "$out/traced.plain" .
-  DD_TRACE_STARTUP_LOGS=false sh "$root/scripts/node.sh" "$root/test/fakeagent.ts" "$out/traced.plain"
+  sh "$root/scripts/node.sh" "$root/test/fakeagent.ts" "$out/traced.plain"
 fi

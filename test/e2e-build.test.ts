@@ -8,7 +8,7 @@ import { BIN, describeResult, goEnv, logEvents, run, tempDir, tempModule } from 
 const mod = tempModule('test/fixtures/traced');
 const gocache = tempDir('gocache');
 const exe = path.join(tempDir('out'), 'traced');
-const compiles = (log: string) => logEvents(log).filter((e) => e.event === 'build.start');
+const compiles = (log: string) => logEvents(log).filter((e) => e.event === 'build.start' && e.reuse !== true);
 
 function orchestrionBuild(log: string, env: Record<string, string> = {}) {
   const r = run(BIN, ['go', 'build', '-o', exe, '.'], { cwd: mod, env: goEnv(gocache, { ORCHESTRION_LOG_FILE: log, ...env }) });
@@ -104,4 +104,21 @@ test('GOFLAGS=-toolexec=… works too, and hits the cache orchestrion go filled 
   assert.equal(r.code, 0, describeResult(r));
   assert.match(run(other, [], { cwd: mod }).stdout, /^ADVICE-V2 work/);
   assert.equal(compiles(log).length, 0);
+});
+
+test('build tags: only the files in the build are instrumented (-tags decides which)', () => {
+  const lib = path.join(mod, 'lib');
+  const marked = (tag: string, body: string) => `//go:build ${tag}\n\npackage lib\n\n//test:traced\nfunc Tagged() string {\n\t${body}\n}\n`;
+  fs.writeFileSync(path.join(lib, 'tag_on.go'), marked('special', 'return "on"'));
+  fs.writeFileSync(path.join(lib, 'tag_off.go'), marked('!special', 'return "off"'));
+  // Never in any build: it does not even type-check, so weaving it would fail the build.
+  fs.writeFileSync(path.join(lib, 'tag_never.go'), marked('never', 'return undefinedName'));
+  fs.mkdirSync(path.join(mod, 'cmd', 'tags'), { recursive: true });
+  fs.writeFileSync(path.join(mod, 'cmd', 'tags', 'main.go'), 'package main\n\nimport (\n\t"fmt"\n\n\t"example.com/traced/lib"\n)\n\nfunc main() { fmt.Println(lib.Tagged()) }\n');
+  for (const [flags, want] of [[[], 'off'], [['-tags', 'special'], 'on']] as const) {
+    const tagsExe = path.join(tempDir('out'), 'tags');
+    const r = run(BIN, ['go', 'build', ...flags, '-o', tagsExe, './cmd/tags'], { cwd: mod, env: goEnv(gocache) });
+    assert.equal(r.code, 0, describeResult(r));
+    assert.match(run(tagsExe, [], { cwd: mod }).stdout, new RegExp(`^ADVICE-V\\d Tagged\\n${want}\\n$`));
+  }
 });

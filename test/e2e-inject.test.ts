@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { BIN, describeResult, goEnv, logEvents, run, tempDir, tempModule } from './helpers.ts';
+import { BIN, compiledPackages, describeResult, goEnv, logEvents, run, tempDir, tempModule } from './helpers.ts';
 
 const INSTRUMENTED = 'linked calls: 1\nrt: enter [Hello] f7d18982\nhello gopher\n';
 
@@ -17,7 +17,7 @@ function fixture() {
 /** Every package compiled at most once per build (test variants have their own import paths). */
 function assertCompiledOnce(log: string) {
   const counts = new Map<string, number>();
-  for (const e of logEvents(log)) if (e.event === 'build.start') counts.set(e.importPath!, (counts.get(e.importPath!) ?? 0) + 1);
+  for (const p of compiledPackages(log)) counts.set(p, (counts.get(p) ?? 0) + 1);
   assert.deepEqual([...counts].filter(([, n]) => n > 1), [], 'packages compiled more than once');
   return counts;
 }

@@ -250,34 +250,64 @@ export function formatSpanTree(roots: SpanNode[], metaKeys: string[] = []): stri
   return lines.join('\n');
 }
 
+export interface AgentRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  spans: Span[];
+  requests: string[];
+}
+
+/**
+ * Runs a program beside a fresh fake agent (DD_TRACE_AGENT_URL points at it) and returns what it
+ * printed and the spans the agent received. The program runs asynchronously: the agent lives in
+ * this process and must keep answering while the program waits for it.
+ */
+export async function runWithAgent(argv: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; inherit?: boolean } = {}): Promise<AgentRun> {
+  const agent = await startFakeAgent();
+  try {
+    const child = spawn(argv[0]!, argv.slice(1), {
+      cwd: opts.cwd,
+      stdio: opts.inherit ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...(opts.env ?? process.env),
+        DD_TRACE_AGENT_URL: agent.url,
+        DD_INSTRUMENTATION_TELEMETRY_ENABLED: 'false',
+        DD_TRACE_STARTUP_LOGS: 'false',
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+    const code = await new Promise<number>((resolve) => {
+      child.on('error', (err) => {
+        stderr += String(err);
+        resolve(127);
+      });
+      child.on('close', (c) => resolve(c ?? 1));
+    });
+    // The tracer flushes on Stop, before the program exits; let a straggling request land.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    return { code, stdout, stderr, spans: [...agent.spans], requests: [...agent.requests] };
+  } finally {
+    await agent.close();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   if (argv.length === 0) {
     process.stderr.write('usage: fakeagent.ts <program> [args…]\n');
     return 2;
   }
-  const agent = await startFakeAgent();
-  try {
-    // Asynchronous, so this process keeps answering the program's requests while it runs.
-    const child = spawn(argv[0]!, argv.slice(1), {
-      stdio: 'inherit',
-      env: { ...process.env, DD_TRACE_AGENT_URL: agent.url, DD_INSTRUMENTATION_TELEMETRY_ENABLED: 'false' },
-    });
-    const status = await new Promise<number>((resolve) => {
-      child.on('error', () => resolve(127));
-      child.on('exit', (code) => resolve(code ?? 1));
-    });
-    // The tracer flushes on Stop, before the program exits; give a straggling request a moment.
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    if (agent.spans.length === 0) {
-      process.stdout.write('(the fake agent received no spans)\n');
-    } else {
-      process.stdout.write(`spans received by the fake agent (${agent.spans.length}):\n`);
-      process.stdout.write(formatSpanTree(spanTree(agent.spans), ['span.kind', 'http.url', 'component', 'function-name']) + '\n');
-    }
-    return status;
-  } finally {
-    await agent.close();
+  const r = await runWithAgent(argv, { inherit: true });
+  if (r.spans.length === 0) {
+    process.stdout.write('(the fake agent received no spans)\n');
+  } else {
+    process.stdout.write(`spans received by the fake agent (${r.spans.length}):\n`);
+    process.stdout.write(formatSpanTree(spanTree(r.spans), ['span.kind', 'http.url', 'component', 'function-name']) + '\n');
   }
+  return r.code;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

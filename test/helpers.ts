@@ -60,6 +60,21 @@ export function logEvents(file: string): { event: string; importPath?: string; [
     .map((l) => JSON.parse(l));
 }
 
+/** Import paths the job server saw compiled, in order (calls that re-used another's compile excluded). */
+export function compiledPackages(file: string): string[] {
+  return logEvents(file)
+    .filter((e) => e.event === 'build.start' && e.reuse !== true)
+    .map((e) => e.importPath!);
+}
+
+/** Import paths compiled more than once in the log. */
+export function compiledTwice(file: string): string[] {
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  for (const p of compiledPackages(file)) (seen.has(p) ? twice : seen).add(p);
+  return [...twice];
+}
+
 export function describeResult(r: Result): string {
   return `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
 }

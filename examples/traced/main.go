@@ -17,6 +17,16 @@ import (
 	"example.com/traced/inventory"
 )
 
+var audited []string
+
+// audit takes no context, yet under orchestrion its span is a child of the server request's: the
+// tracer finds the active span in the goroutine-local storage dd-trace-go weaves into the runtime.
+//
+//dd:span span.name:stock.audit
+func audit(item string) {
+	audited = append(audited, item)
+}
+
 func main() {
 	db, err := sql.Open("sqlite3", ":memory:")
 	if err != nil {
@@ -33,6 +43,7 @@ func main() {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/stock/{item}", func(w http.ResponseWriter, r *http.Request) {
+		audit(r.PathValue("item"))
 		n, err := inventory.Lookup(r.Context(), db, r.PathValue("item"))
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusNotFound)

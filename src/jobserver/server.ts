@@ -173,11 +173,13 @@ export class JobServer {
       }
       case 'build.start': {
         const p = params as Methods['build.start']['params'];
-        logEvent('build.start', { importPath: p.importPath });
         // In a child build started for this very package's compile, compiling it again would wait for
         // itself: the injected packages depend on the package they are injected into.
         if (p.chain?.includes(p.importPath)) throw new Error(cycleMessage(p.chain, p.importPath));
-        return (await this.buildOnce.start(p.importPath, p.buildID)) as R;
+        const started = await this.buildOnce.start(p.importPath, p.buildID);
+        // `reuse`: another process of the build compiled it, and this caller copies its outputs.
+        logEvent('build.start', { importPath: p.importPath, reuse: 'reuse' in started });
+        return started as R;
       }
       case 'build.finish': {
         const p = params as Methods['build.finish']['params'];

@@ -1,0 +1,97 @@
+// End to end with dd-trace-go v2's own aspects, unchanged: the example app (examples/traced: an
+// HTTP server and client, SQLite through database/sql and cgo, //dd:span functions) is built with
+// `orchestrion go build` against dd-trace-go from the module proxy, run beside a fake trace agent,
+// and the span tree the agent receives is checked. The same app built plainly sends nothing.
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { formatSpanTree, runWithAgent, spanTree, type Span, type SpanNode } from './fakeagent.ts';
+import { BIN, compiledPackages, compiledTwice, describeResult, goEnv, logEvents, run, tempDir, tempModule } from './helpers.ts';
+
+const mod = tempModule('examples/traced');
+// One cache for the file: the plain build, the instrumented build and the tests share what they can.
+const gocache = tempDir('gocache');
+const out = tempDir('out');
+const env = (extra: Record<string, string> = {}) => goEnv(gocache, extra);
+const BUILD_TIMEOUT = 1_800_000;
+
+function build(args: string[], exe: string, extraEnv: Record<string, string> = {}) {
+  const r = run(args[0]!, [...args.slice(1), '-o', exe, '.'], { cwd: mod, env: env(extraEnv), timeoutMs: BUILD_TIMEOUT });
+  assert.equal(r.code, 0, describeResult(r));
+}
+
+function only(nodes: SpanNode[], pred: (s: Span) => boolean, what: string): SpanNode {
+  const found = nodes.filter((n) => pred(n.span));
+  assert.equal(found.length, 1, `expected one ${what} among ${nodes.map((n) => n.span.name).join(', ') || 'nothing'}`);
+  return found[0]!;
+}
+
+test('plain go build of the example app sends no spans', async () => {
+  const exe = path.join(out, 'traced.plain');
+  build(['go', 'build'], exe);
+  const r = await runWithAgent([exe], { cwd: mod });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, '200 OK widget: 42 in stock\n');
+  assert.deepEqual(r.spans, []);
+  assert.deepEqual(r.requests, [], 'an uninstrumented app never talks to the agent');
+});
+
+test('orchestrion go build: the example app sends the span tree of its request to the agent', async () => {
+  const exe = path.join(out, 'traced');
+  const log = path.join(tempDir('log'), 'log.jsonl');
+  build([BIN, 'go', 'build'], exe, { ORCHESTRION_LOG_FILE: log });
+  const r = await runWithAgent([exe], { cwd: mod });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, '200 OK widget: 42 in stock\n');
+  assert.ok(r.requests.includes('GET /info'), `requests: ${r.requests.join(', ')}`);
+  const roots = spanTree(r.spans);
+  const tree = formatSpanTree(roots, ['span.kind', 'component']);
+
+  // client http.request → server http.request → //dd:span spans → the SQL query.
+  const client = only(roots, (s) => s.name === 'http.request' && s.meta['span.kind'] === 'client', 'client request span at the root');
+  assert.equal(client.span.resource, 'GET /stock/widget', tree);
+  assert.equal(client.span.meta.component, 'net/http', tree);
+  const server = only(client.children, (s) => s.name === 'http.request' && s.meta['span.kind'] === 'server', 'server span under the client span');
+  assert.equal(server.span.resource, 'GET /stock/{item}', tree);
+  assert.equal(server.span.traceId, client.span.traceId, 'the server continued the client trace (headers propagated)');
+
+  // The directive's arguments: span.name names the span, the others become tags.
+  const lookup = only(server.children, (s) => s.name === 'inventory.lookup', '//dd:span inventory.lookup under the server span');
+  assert.equal(lookup.span.meta.component, 'inventory', tree);
+  assert.equal(lookup.span.meta['function-name'], 'Lookup', tree);
+  // audit() has no context argument: it finds its parent through the GLS woven into runtime.g.
+  const audit = only(server.children, (s) => s.name === 'stock.audit', '//dd:span stock.audit (no ctx) under the server span');
+  assert.equal(audit.span.meta['function-name'], 'audit', tree);
+
+  const query = only(lookup.children, (s) => s.meta.component === 'database/sql', 'SQL span under inventory.lookup');
+  assert.equal(query.span.resource, 'SELECT quantity FROM stock WHERE item = ?', tree);
+  assert.equal(query.span.meta['span.kind'], 'client', tree);
+  assert.ok(query.span.meta['db.system'] !== undefined, tree);
+
+  // What was woven: the runtime (GLS), std packages and the app; dd-trace-go's own packages only
+  // by its tracer-internal aspects; go-sqlite3 (cgo) by the database/sql aspects.
+  const modified = new Map(logEvents(log).filter((e) => e.event === 'instrument').map((e) => [e.importPath!, (e.modified as string[]).map((f) => path.basename(f))]));
+  assert.deepEqual(modified.get('runtime')?.sort(), ['proc.go', 'runtime2.go']);
+  assert.ok(modified.get('net/http')?.includes('server.go'), JSON.stringify([...modified]));
+  assert.deepEqual(modified.get('example.com/traced/inventory'), ['inventory.go']);
+  assert.ok(modified.get('github.com/mattn/go-sqlite3')?.length, 'the cgo package was woven');
+  assert.deepEqual(compiledTwice(log), [], 'packages compiled twice');
+});
+
+test('a warm rebuild of the example app compiles nothing', () => {
+  const log = path.join(tempDir('log'), 'log.jsonl');
+  build([BIN, 'go', 'build'], path.join(out, 'traced'), { ORCHESTRION_LOG_FILE: log });
+  assert.deepEqual(compiledPackages(log), []);
+});
+
+test('orchestrion go test: test packages are woven and pass', () => {
+  const r = run(BIN, ['go', 'test', './...'], { cwd: mod, env: env(), timeoutMs: BUILD_TIMEOUT });
+  assert.equal(r.code, 0, describeResult(r));
+  assert.match(r.stdout, /^ok\s+example\.com\/traced\/inventory/m);
+  // The test binary holds the woven //dd:span code.
+  const testExe = path.join(out, 'inventory.test');
+  const c = run(BIN, ['go', 'test', '-c', '-o', testExe, './inventory'], { cwd: mod, env: env(), timeoutMs: BUILD_TIMEOUT });
+  assert.equal(c.code, 0, describeResult(c));
+  const nm = run('go', ['tool', 'nm', testExe], { cwd: mod, env: env() });
+  assert.match(nm.stdout, /dd-trace-go\/v2\/ddtrace\/tracer\.StartSpanFromContext/);
+});

@@ -52,8 +52,13 @@ export interface ParsedYAML {
   extends: { entry: string; position: { line: number; column: number } }[];
 }
 
-/** Parses, structure-checks and schema-validates one orchestrion.yml document. */
-export function parseConfigYAML(file: string, text: string): ParsedYAML {
+export interface LoadOptions {
+  /** Validate every YAML document against the JSON Schema (default). `orchestrion pin` without `-validate` does not. */
+  schema?: boolean;
+}
+
+/** Parses, structure-checks and (unless `schema` is false) schema-validates one orchestrion.yml document. */
+export function parseConfigYAML(file: string, text: string, { schema = true }: LoadOptions = {}): ParsedYAML {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   const posAt = (offset: number) => {
@@ -100,7 +105,7 @@ export function parseConfigYAML(file: string, text: string): ParsedYAML {
 
   // The schema: everything the structure checks above do not say more clearly.
   const json = doc.toJSON() as unknown;
-  const problem = schemaErrors(json)[0];
+  const problem = schema ? schemaErrors(json)[0] : undefined;
   if (problem) {
     const segs = problem.instancePath.split('/').slice(1).map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
     const node = nodeAt(top, segs.join('.')) ?? top;
@@ -109,8 +114,11 @@ export function parseConfigYAML(file: string, text: string): ParsedYAML {
     fail(node, `${aspectLabel}${where}: ${problem.message}`);
   }
 
+  // The aspects as the whole document converts them: aliases (`template: *shared`) are resolved
+  // against the document's anchors, which converting a node on its own cannot do.
+  const converted = (json as { aspects?: Aspect[] }).aspects ?? [];
   const aspects = aspectNodes.map((node, index): SourcedAspect => {
-    const aspect = node.toJSON() as Aspect;
+    const aspect = converted[index]!;
     if (!Array.isArray(aspect.advice)) aspect.advice = [aspect.advice];
     if (typeof aspect.id !== 'string' || aspect.id === '') aspect.id = idOf(index);
     return { aspect, file, positionOf: (p) => posAt(nodeAt(node, p)?.range?.[0] ?? node.range?.[0] ?? 0) };
@@ -151,9 +159,11 @@ class Loader {
   private readonly env: NodeJS.ProcessEnv;
   /** The main module's root: every import, however deep, resolves in its build list (as in Orchestrion). */
   private readonly root: string;
-  constructor(env: NodeJS.ProcessEnv, root: string) {
+  private readonly options: LoadOptions;
+  constructor(env: NodeJS.ProcessEnv, root: string, options: LoadOptions) {
     this.env = env;
     this.root = root;
+    this.options = options;
   }
 
   /** Aspects of a package directory: its tool file's imports first, then its own orchestrion.yml. */
@@ -220,7 +230,7 @@ class Loader {
   }
 
   private async yamlFile(file: string, text: string): Promise<SourcedAspect[]> {
-    const parsed = parseConfigYAML(file, text);
+    const parsed = parseConfigYAML(file, text, this.options);
     const out: SourcedAspect[] = [];
     for (const { entry, position } of parsed.extends) {
       const target = path.join(path.dirname(file), entry);
@@ -259,10 +269,18 @@ function readOptional(file: string): string | undefined {
 }
 
 /** Loads the configuration of the module rooted at `root`. A root with neither file has no aspects. */
-export async function loadConfig(root: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
-  const loader = new Loader(env, root);
+export async function loadConfig(root: string, env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Promise<LoadedConfig> {
+  const loader = new Loader(env, root, options);
   const aspects = await loader.packageDir(root);
   loader.files.add(path.join(root, 'go.mod'));
   loader.files.add(path.join(root, 'go.sum'));
   return { root, aspects, files: [...loader.files] };
+}
+
+/**
+ * The aspects one package directory contributes (its tool file's imports, then its orchestrion.yml),
+ * every import resolved in the module rooted at `root`.
+ */
+export async function loadPackageConfig(root: string, dir: string, env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Promise<SourcedAspect[]> {
+  return new Loader(env, root, options).packageDir(dir);
 }

@@ -1,12 +1,16 @@
 // Explicit command table: oclif loads this one module instead of scanning a directory.
 import Go from './go.ts';
 import Golden from './golden.ts';
+import Lint from './lint.ts';
+import Pin from './pin.ts';
 import Toolexec from './toolexec.ts';
 import Version from './version.ts';
 
 export const COMMANDS = {
   go: Go,
   golden: Golden,
+  lint: Lint,
+  pin: Pin,
   toolexec: Toolexec,
   version: Version,
 };

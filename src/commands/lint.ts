@@ -1,0 +1,29 @@
+import { Command } from '@oclif/core';
+import { lintModules } from '../lint/lint.ts';
+import { normalizeBoolFlags } from './single-dash.ts';
+
+export default class Lint extends Command {
+  static override description = `Checks the orchestrion configuration of Go modules
+
+Validates what a build would load, without building: orchestrion.tool.go and the packages it imports, every orchestrion.yml (and what it extends) against the JSON Schema, then each aspect's join point, advice and templates, and the packages advice injects. Each argument is a directory inside a module (a package pattern such as ./... counts as its directory); the default is the current one. Problems are printed as file:line:col: aspect "id": <where in the aspect>: <message>, and the exit status is 1.
+
+Orchestrion's own lint command runs the errorlint analyzer over Go code instead; configuration checking is what this tool's lint is for.`;
+  static override strict = false;
+  static override usage = 'lint [<dir> | <dir>/...]...';
+  static override examples = ['<%= config.bin %> lint', '<%= config.bin %> lint ./...'];
+
+  async run(): Promise<void> {
+    const { argv } = await this.parse(Lint, normalizeBoolFlags(this.argv, []));
+    const dirs = (argv as string[]).map((a) => a.replace(/(^|\/)\.\.\.$/, '') || '.');
+    let failed = false;
+    for (const r of await lintModules(dirs.length > 0 ? dirs : ['.'])) {
+      if (r.error !== undefined) {
+        this.logToStderr(r.error);
+        failed = true;
+      } else {
+        this.log(r.configured ? `${r.root}: configuration is valid` : `${r.root}: no orchestrion.tool.go nor orchestrion.yml: nothing to check`);
+      }
+    }
+    if (failed) this.exit(1);
+  }
+}

@@ -94,7 +94,7 @@ test('pin a second time changes nothing', () => {
   assert.equal(fs.statSync(files[0]!).mtimeMs, mtime, 'orchestrion.tool.go was rewritten');
 });
 
-test('pin keeps the imports of a user-edited orchestrion.tool.go; -prune=false reports, pin prunes, -generate=false drops the directive', () => {
+test('pin keeps the imports of a user-edited orchestrion.tool.go; -prune=false reports, pin prunes, -validate checks the schema, -generate=false drops the directive', () => {
   const base = tempDir('pin-user');
   const integ = path.join(base, 'integ');
   write(path.join(integ, 'go.mod'), 'module example.com/integ\n\ngo 1.23\n');
@@ -104,11 +104,14 @@ test('pin keeps the imports of a user-edited orchestrion.tool.go; -prune=false r
     "meta: {name: integ-http, description: test}\naspects:\n  - id: hello\n    join-point:\n      function-body:\n        directive: 'demo:hello'\n    advice:\n      - prepend-statements:\n          template: println(\"hello\")\n",
   );
   write(path.join(integ, 'plain', 'plain.go'), 'package plain\n');
+  // Only the JSON Schema rejects this one (no such advice kind): it is pruned under -validate only.
+  write(path.join(integ, 'bad', 'bad.go'), 'package bad\n');
+  write(path.join(integ, 'bad', 'orchestrion.yml'), "meta: {name: bad, description: test}\naspects:\n  - id: bad\n    join-point:\n      function-body:\n        directive: 'x'\n    advice:\n      - prepend-statement:\n          template: println()\n");
   const app = path.join(base, 'app');
   write(path.join(app, 'go.mod'), 'module example.com/app\n\ngo 1.23\n\nrequire example.com/integ v0.0.0\n\nreplace example.com/integ => ../integ\n');
   write(path.join(app, 'main.go'), 'package main\n\nfunc main() {}\n');
   const toolFile = path.join(app, 'orchestrion.tool.go');
-  write(toolFile, '//go:build tools\n\n// Package tools lists our integrations.\npackage tools\n\nimport (\n\t_ "example.com/integ/http"\n\t_ "example.com/integ/plain" // no config here\n)\n');
+  write(toolFile, '//go:build tools\n\n// Package tools lists our integrations.\npackage tools\n\nimport (\n\t_ "example.com/integ/bad"\n\t_ "example.com/integ/http"\n\t_ "example.com/integ/plain" // no config here\n)\n');
   const plainReason = '"example.com/integ/plain": there is no orchestrion.yml nor orchestrion.tool.go file in this package';
 
   let r = ok(orchestrion(app, 'pin', '-prune=false'));
@@ -127,7 +130,14 @@ test('pin keeps the imports of a user-edited orchestrion.tool.go; -prune=false r
   assert.doesNotMatch(text, /integ\/plain/);
   assert.match(text, /^\t_ "example\.com\/integ\/http" +\/\/ integration$/m);
   assert.match(text, /^\/\/go:generate go run github\.com\/DataDog\/orchestrion pin -generate$/m);
+  assert.match(text, /^\t_ "example\.com\/integ\/bad" +\/\/ integration$/m);
   assert.equal(direct(goModJSON(app)).get('example.com/integ'), 'v0.0.0');
+
+  r = ok(orchestrion(app, 'pin', '-validate'));
+  assert.match(r.stdout, /^removing unnecessary import of "example\.com\/integ\/bad": .*bad\/orchestrion\.yml:8:9: aspect "bad": advice\.0: .*prepend-statement/);
+  text = read(toolFile);
+  assert.doesNotMatch(text, /integ\/bad/);
+  assert.match(text, /^\/\/go:generate go run github\.com\/DataDog\/orchestrion pin -generate -validate$/m);
 
   ok(orchestrion(app, 'pin', '--generate=false'));
   text = read(toolFile);

@@ -70,3 +70,32 @@ test('a module without configuration has no aspects', async () => {
   write(path.join(dir, 'go.mod'), 'module example.com/empty\n');
   assert.deepEqual((await loadConfig(dir)).aspects, []);
 });
+
+test('a meta-package (a lone //go:build tools file) imported from a tool file loads, its imports resolved in the main module', async () => {
+  const { app, integ } = tree();
+  // Like dd-trace-go's orchestrion/all/v2: a module of its own with no buildable file, a tool file
+  // importing integrations, and replace directives of its own that must not matter (resolved in its
+  // directory, example.com/integ would point nowhere; the main module's build list is what counts).
+  const all = path.join(path.dirname(integ), 'all');
+  write(path.join(all, 'go.mod'), 'module example.com/all\n\ngo 1.23\n\nrequire example.com/integ v0.0.0\n\nreplace example.com/integ => ../nowhere\n');
+  write(path.join(all, 'orchestrion.tool.go'), '//go:build tools\n\npackage all\n\nimport _ "example.com/integ/shared" // integration\n');
+  write(
+    path.join(app, 'go.mod'),
+    'module example.com/app\n\ngo 1.23\n\nrequire (\n\texample.com/all v0.0.0\n\texample.com/integ v0.0.0\n)\n\nreplace example.com/integ => ../integ\n\nreplace example.com/all => ../all\n',
+  );
+  write(path.join(app, 'orchestrion.tool.go'), '//go:build tools\n\npackage tools\n\nimport _ "example.com/all"\n');
+  fs.rmSync(path.join(app, 'orchestrion.yml'));
+  const cfg = await loadConfig(app, goEnv(tempDir('gocache-cfg')));
+  assert.deepEqual(cfg.aspects.map((a) => a.aspect.id), ['integ-extra', 'integ-shared']);
+});
+
+test('YAML aliases in an aspect resolve against the document', async () => {
+  const { app } = tree();
+  const text =
+    "meta: {name: a, description: test}\naspects:\n  - id: first\n    join-point:\n      function-body:\n        directive: 'a'\n    advice:\n      - prepend-statements:\n          template: &shared println(\"shared\")\n" +
+    "  - id: second\n    join-point:\n      function-body:\n        directive: 'b'\n    advice:\n      - prepend-statements:\n          template: *shared\n";
+  fs.writeFileSync(path.join(app, 'orchestrion.yml'), text);
+  const cfg = await loadConfig(app, goEnv(tempDir('gocache-cfg')));
+  const second = cfg.aspects.find((a) => a.aspect.id === 'second')!;
+  assert.deepEqual(second.aspect.advice, [{ 'prepend-statements': { template: 'println("shared")' } }]);
+});

@@ -1,5 +1,4 @@
 import { Command } from '@oclif/core';
-import { lintModules } from '../lint/lint.ts';
 import { normalizeBoolFlags } from './single-dash.ts';
 
 export default class Lint extends Command {
@@ -13,6 +12,8 @@ Orchestrion's own lint command runs the errorlint analyzer over Go code instead;
   static override examples = ['<%= config.bin %> lint', '<%= config.bin %> lint ./...'];
 
   async run(): Promise<void> {
+    // Loaded on use: the command table is read by every command, `orchestrion go` included.
+    const { lintModules } = await import('../lint/lint.ts');
     const { argv } = await this.parse(Lint, normalizeBoolFlags(this.argv, []));
     const dirs = (argv as string[]).map((a) => a.replace(/(^|\/)\.\.\.$/, '') || '.');
     let failed = false;

@@ -1,5 +1,4 @@
 import { Command, Flags } from '@oclif/core';
-import { pinOrchestrion } from '../pin/pin.ts';
 import { normalizeBoolFlags } from './single-dash.ts';
 
 export default class Pin extends Command {
@@ -22,6 +21,8 @@ Creates or updates orchestrion.tool.go next to go.mod (build tag "tools", a //go
   static override examples = ['<%= config.bin %> pin', '<%= config.bin %> pin -prune=false', '<%= config.bin %> pin -validate'];
 
   async run(): Promise<void> {
+    // Loaded on use: the command table is read by every command, `orchestrion go` included.
+    const { pinOrchestrion } = await import('../pin/pin.ts');
     const { flags } = await this.parse(Pin, normalizeBoolFlags(this.argv, ['generate', 'prune', 'validate']));
     try {
       await pinOrchestrion({ ...flags, log: (line) => this.log(line) });

@@ -9,7 +9,7 @@ SHELL := /bin/bash
 NODE_PATH_FILE := .tools/node-path
 NODE = $(shell cat $(NODE_PATH_FILE))
 
-.PHONY: all node deps build wasm demo test bench clean
+.PHONY: all node deps build wasm demo test test-all bench clean
 
 all: build wasm
 
@@ -51,6 +51,10 @@ demo: all
 test: all
 	cd go-helpers && go test -count=1 ./...
 	PATH="$$(dirname $(NODE)):$$PATH" npm test
+
+# Slower: the example app with every dd-trace-go integration (orchestrion/all/v2); not run by CI.
+test-all: test
+	PATH="$$(dirname $(NODE)):$$PATH" sh scripts/node.sh --test --test-concurrency=1 --test-reporter=spec test/all/*.test.ts
 
 bench: all
 	$(NODE) bench/run.mjs

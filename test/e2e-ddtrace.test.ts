@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { formatSpanTree, runWithAgent, spanTree, type Span, type SpanNode } from './fakeagent.ts';
+import { assertAppTrace } from './ddtrace-app.ts';
+import { runWithAgent } from './fakeagent.ts';
 import { BIN, compiledPackages, compiledTwice, describeResult, goEnv, logEvents, run, tempDir, tempModule } from './helpers.ts';
 
 const mod = tempModule('examples/traced');
@@ -18,12 +19,6 @@ const BUILD_TIMEOUT = 1_800_000;
 function build(args: string[], exe: string, extraEnv: Record<string, string> = {}) {
   const r = run(args[0]!, [...args.slice(1), '-o', exe, '.'], { cwd: mod, env: env(extraEnv), timeoutMs: BUILD_TIMEOUT });
   assert.equal(r.code, 0, describeResult(r));
-}
-
-function only(nodes: SpanNode[], pred: (s: Span) => boolean, what: string): SpanNode {
-  const found = nodes.filter((n) => pred(n.span));
-  assert.equal(found.length, 1, `expected one ${what} among ${nodes.map((n) => n.span.name).join(', ') || 'nothing'}`);
-  return found[0]!;
 }
 
 test('plain go build of the example app sends no spans', async () => {
@@ -43,30 +38,7 @@ test('orchestrion go build: the example app sends the span tree of its request t
   const r = await runWithAgent([exe], { cwd: mod });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, '200 OK widget: 42 in stock\n');
-  assert.ok(r.requests.includes('GET /info'), `requests: ${r.requests.join(', ')}`);
-  const roots = spanTree(r.spans);
-  const tree = formatSpanTree(roots, ['span.kind', 'component']);
-
-  // client http.request → server http.request → //dd:span spans → the SQL query.
-  const client = only(roots, (s) => s.name === 'http.request' && s.meta['span.kind'] === 'client', 'client request span at the root');
-  assert.equal(client.span.resource, 'GET /stock/widget', tree);
-  assert.equal(client.span.meta.component, 'net/http', tree);
-  const server = only(client.children, (s) => s.name === 'http.request' && s.meta['span.kind'] === 'server', 'server span under the client span');
-  assert.equal(server.span.resource, 'GET /stock/{item}', tree);
-  assert.equal(server.span.traceId, client.span.traceId, 'the server continued the client trace (headers propagated)');
-
-  // The directive's arguments: span.name names the span, the others become tags.
-  const lookup = only(server.children, (s) => s.name === 'inventory.lookup', '//dd:span inventory.lookup under the server span');
-  assert.equal(lookup.span.meta.component, 'inventory', tree);
-  assert.equal(lookup.span.meta['function-name'], 'Lookup', tree);
-  // audit() has no context argument: it finds its parent through the GLS woven into runtime.g.
-  const audit = only(server.children, (s) => s.name === 'stock.audit', '//dd:span stock.audit (no ctx) under the server span');
-  assert.equal(audit.span.meta['function-name'], 'audit', tree);
-
-  const query = only(lookup.children, (s) => s.meta.component === 'database/sql', 'SQL span under inventory.lookup');
-  assert.equal(query.span.resource, 'SELECT quantity FROM stock WHERE item = ?', tree);
-  assert.equal(query.span.meta['span.kind'], 'client', tree);
-  assert.ok(query.span.meta['db.system'] !== undefined, tree);
+  assertAppTrace(r);
 
   // What was woven: the runtime (GLS), std packages and the app; dd-trace-go's own packages only
   // by its tracer-internal aspects; go-sqlite3 (cgo) by the database/sql aspects.

@@ -7,12 +7,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execa } from 'execa';
 import type { SourcedAspect } from './load.ts';
+import { impliedImports } from './prefilter.ts';
 
-/** Import path → id of the first aspect that may inject it (advice `imports`, `links`, `add-blank-import`, qualified names). */
+/**
+ * Import path → id of the first aspect that may inject it (advice `imports`, `links`,
+ * `add-blank-import`), leaving out the paths the aspect's own join point implies are imported.
+ */
 export function injectedPaths(aspects: SourcedAspect[]): Map<string, string> {
   const out = new Map<string, string>();
+  let implied = new Set<string>();
   const add = (p: unknown, id: string) => {
-    if (typeof p === 'string' && p !== '' && p !== 'unsafe' && !out.has(p)) out.set(p, id);
+    if (typeof p === 'string' && p !== '' && p !== 'unsafe' && !implied.has(p) && !out.has(p)) out.set(p, id);
   };
   const visit = (v: unknown, key: string, id: string) => {
     if (Array.isArray(v)) {
@@ -29,7 +34,10 @@ export function injectedPaths(aspects: SourcedAspect[]): Map<string, string> {
       else visit(x, k, id);
     }
   };
-  for (const { aspect } of aspects) visit(aspect.advice, '', aspect.id);
+  for (const { aspect } of aspects) {
+    implied = impliedImports(aspect['join-point']);
+    visit(aspect.advice, '', aspect.id);
+  }
   return out;
 }
 

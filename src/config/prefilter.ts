@@ -274,3 +274,67 @@ export function packageClause(content: string): string {
   const m = /^\s*package\s+([\p{L}_][\p{L}\p{N}_]*)/mu.exec(content.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, ''));
   return m?.[1] ?? '';
 }
+
+/**
+ * Import paths a package certainly imports when the join point matches in it (Orchestrion's
+ * ImpliesImported): an aspect's advice importing one of them adds nothing the build lacks, so
+ * such paths are not injectables (an aspect for go-elasticsearch v7 must not make every build
+ * resolve go-elasticsearch v7). all-of: union; one-of: paths every branch implies.
+ */
+export function impliedImports(jp: unknown): Set<string> {
+  const out = new Set<string>();
+  const s = singleton(jp);
+  if (!s) return out;
+  const [kind, arg] = s;
+  const addType = (t: unknown) => {
+    const p = typeof t === 'string' ? parseTypeName(t)?.path : undefined;
+    if (p) out.add(p);
+  };
+  switch (kind) {
+    case 'all-of':
+      if (Array.isArray(arg)) for (const j of arg) for (const p of impliedImports(j)) out.add(p);
+      break;
+    case 'one-of':
+      if (Array.isArray(arg) && arg.length > 0) {
+        const sets = arg.map(impliedImports);
+        for (const p of sets[0]!) if (sets.every((set) => set.has(p))) out.add(p);
+      }
+      break;
+    case 'function-body':
+      return impliedImports(arg);
+    case 'function':
+      for (const o of list(arg)) {
+        const opt = singleton(o);
+        if (!opt) continue;
+        if (opt[0] === 'receiver') addType(opt[1]);
+        else if (opt[0] === 'signature' || opt[0] === 'signature-contains') {
+          const sig = opt[1] as { args?: unknown; returns?: unknown } | null;
+          for (const t of [...list(sig?.args ?? []), ...list(sig?.returns ?? [])]) addType(t);
+        } else if (opt[0] === 'argument-implements' && typeof opt[1] === 'string') {
+          const sym = symbol(opt[1].replace(/\[.*$/, ''));
+          if (sym?.path) out.add(sym.path);
+        }
+      }
+      break;
+    case 'declaration-of':
+    case 'function-call': {
+      const sym = symbol(arg);
+      if (sym?.path) out.add(sym.path);
+      break;
+    }
+    case 'import-path':
+      if (typeof arg === 'string' && arg !== '') out.add(arg);
+      break;
+    case 'method-call':
+      addType((arg as { receiver?: unknown } | null)?.receiver);
+      break;
+    case 'struct-literal':
+      addType((arg as { type?: unknown } | null)?.type);
+      break;
+    case 'struct-definition':
+    case 'value-declaration':
+      addType(arg);
+      break;
+  }
+  return out;
+}

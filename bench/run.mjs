@@ -5,7 +5,9 @@
 //   4. injector throughput: every function body of net/http instrumented by prepend-statements;
 //   5. injected packages: cold build of test/fixtures/inject (packages injected from a runtime module)
 //      against a plain build of the same app importing those packages by hand (the physical limit).
-// Usage: node bench/run.mjs [--runs N] [--calls N] [--only builds,golden,throughput,inject]
+//   6. the example app with dd-trace-go v2's integrations, cold and warm, against a plain build of
+//      the same app importing the same dd-trace-go packages by hand.
+// Usage: node bench/run.mjs [--runs N] [--calls N] [--only builds,golden,throughput,inject,ddtrace]
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -144,12 +146,37 @@ if (want('inject')) {
         compiles.plain = (r.stderr.match(/\/compile -o /g) ?? []).length;
       } else {
         times.ours.push(timed(bin, ['go', 'build', '-o', path.join(dir, 'out'), '.'], { cwd: app, env: { ...env(cache), ORCHESTRION_LOG_FILE: log } }));
-        compiles.ours = fs.readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('"event":"build.start"')).length;
+        compiles.ours = fs.readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('"event":"build.start"') && !l.includes('"reuse":true')).length;
       }
     }
   }
   row('cold build with injected packages (inject fixture)', median(times.plain), median(times.ours));
   extra.push(`compile invocations, inject fixture: plain ${compiles.plain}, orchestrion-ts ${compiles.ours} (child builds included: each package compiled once)`);
+}
+
+// 6. the example app with dd-trace-go's integrations (examples/traced): `orchestrion go build`
+//    against plain `go build` of the same app with the same dd-trace-go packages imported by hand.
+if (want('ddtrace')) {
+  const times = { plain: { cold: [], warm: [] }, ours: { cold: [], warm: [] } };
+  const app = path.join(root, 'examples', 'traced');
+  const integrations = [...fs.readFileSync(path.join(app, 'orchestrion.tool.go'), 'utf8').matchAll(/_ "([^"]+)"/g)]
+    .map((m) => m[1])
+    .filter((p) => p !== 'github.com/DataDog/orchestrion');
+  for (let i = 0; i < RUNS; i++) {
+    for (const kind of i % 2 ? ['ours', 'plain'] : ['plain', 'ours']) {
+      const dir = path.join(tmp, `ddtrace-${kind}-${i}`);
+      fs.cpSync(app, dir, { recursive: true });
+      const cache = path.join(tmp, `cache-ddtrace-${kind}-${i}`);
+      const out = path.join(dir, 'out');
+      if (kind === 'plain') fs.writeFileSync(path.join(dir, 'manual_imports.go'), `package main\n\nimport (\n${integrations.map((p) => `\t_ "${p}"\n`).join('')})\n`);
+      const build = () => (kind === 'plain' ? timed('go', ['build', '-o', out, '.'], { cwd: dir, env: env(cache) }) : timed(bin, ['go', 'build', '-o', out, '.'], { cwd: dir, env: env(cache) }));
+      times[kind].cold.push(build());
+      times[kind].warm.push(build());
+      fs.rmSync(cache, { recursive: true, force: true });
+    }
+  }
+  row('cold build, example app + dd-trace-go (plain: integrations imported by hand)', median(times.plain.cold), median(times.ours.cold));
+  row('warm no-op rebuild, example app + dd-trace-go', median(times.plain.warm), median(times.ours.warm));
 }
 
 const f = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);

@@ -53,6 +53,9 @@ export function rewriteImportConfig(file: string, cfg: ImportConfig): void {
  */
 export async function resolveInto(client: Client, importPath: string, cfg: ImportConfig, packages: string[], all: boolean): Promise<LinkDeps> {
   const found = new LinkDeps();
+  // What the importcfg held before resolution: a package resolved below (say, reached only through
+  // the link.deps of an injected package) stays a link-time dependency, so main imports it.
+  const before: ImportConfig = { ...cfg, packageFiles: new Map(cfg.packageFiles) };
   let pending = packages.filter((p) => !provides(cfg, p));
   const asked = new Set<string>();
   while (pending.length > 0) {
@@ -69,7 +72,7 @@ export async function resolveInto(client: Client, importPath: string, cfg: Impor
     }
     pending = [...next].filter((p) => !provides(cfg, p));
   }
-  for (const [p] of found.deps) if (provides(cfg, p)) found.deps.delete(p);
+  for (const [p] of found.deps) if (provides(before, p)) found.deps.delete(p);
   return found;
 }
 

@@ -60,3 +60,11 @@ export function childBuildArgs(flags: GoFlags): string[] {
   for (const [k, v] of [...flags.long].sort(([a], [b]) => (a < b ? -1 : 1))) if (k !== 'toolexec') out.push(`-${k}=${v}`);
   return out;
 }
+
+/** GOFLAGS without -toolexec: child `go` commands of the server must not recurse into orchestrion. */
+export function stripToolexec(goflags: string | undefined): string {
+  return (goflags ?? '')
+    .split(/\s+/)
+    .filter((w) => w !== '' && !/^--?toolexec(=|$)/.test(w))
+    .join(' ');
+}

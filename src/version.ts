@@ -14,9 +14,19 @@ export function toolVersion(): string {
 }
 
 let buildID: string | undefined;
-/** Hash of the built JavaScript (dist/) and the injector's Go sources. */
+/** The build ID `npm run build` stamped into dist/build-id; computed when there is no stamp. */
 export function toolBuildID(helpersHash: string): string {
   if (buildID) return buildID;
+  try {
+    buildID = fs.readFileSync(path.join(PROJECT_ROOT, 'dist', 'build-id'), 'utf8').trim();
+  } catch {
+    // not stamped (a partial build)
+  }
+  return (buildID ||= computeToolBuildID(helpersHash));
+}
+
+/** Hash of the built JavaScript (dist/) and the injector's Go sources. */
+export function computeToolBuildID(helpersHash: string): string {
   const h = createHash('sha256').update(helpersHash);
   const walk = (dir: string) => {
     for (const ent of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
@@ -26,5 +36,5 @@ export function toolBuildID(helpersHash: string): string {
     }
   };
   walk(path.join(PROJECT_ROOT, 'dist'));
-  return (buildID = h.digest('hex').slice(0, 16));
+  return h.digest('hex').slice(0, 16);
 }

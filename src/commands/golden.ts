@@ -1,7 +1,7 @@
 import { Args, Command, Flags } from '@oclif/core';
 import { findCases } from '../golden/cases.ts';
 import { runCase, type CaseResult } from '../golden/runner.ts';
-import { stripToolexec } from '../jobserver/moduleroot.ts';
+import { stripToolexec } from '../goflags.ts';
 import { InjectorPool } from '../pool/pool.ts';
 import { ensureWasm, pathToolchain } from '../wasm/module.ts';
 

@@ -71,13 +71,20 @@ export function* jsonStream(text: string): Generator<unknown> {
   }
 }
 
+export interface InjectablesFingerprint {
+  hash: string;
+  /** The local files and package directories the hash read: when none changed, neither did the hash. */
+  inputs: string[];
+}
+
 /**
  * Hash of everything the injectable packages are built from: module@version for immutable modules,
  * file contents for local ones (replaced by a directory, workspace or main modules). Throws an error
  * naming the aspect when an injected package cannot be found.
  */
-export async function injectablesFingerprint(root: string, injected: Map<string, string>, env: NodeJS.ProcessEnv): Promise<string> {
-  if (injected.size === 0) return '';
+export async function injectablesFingerprint(root: string, injected: Map<string, string>, env: NodeJS.ProcessEnv): Promise<InjectablesFingerprint> {
+  if (injected.size === 0) return { hash: '', inputs: [] };
+  const inputs: string[] = [];
   const paths = [...injected.keys()].sort();
   const fields = 'ImportPath,Dir,Standard,Module,GoFiles,CgoFiles,SFiles,EmbedFiles,OtherFiles,Error';
   const r = await execa('go', ['list', '-e', '-deps', `-json=${fields}`, '--', ...paths], { cwd: root, env, reject: false });
@@ -95,9 +102,11 @@ export async function injectablesFingerprint(root: string, injected: Map<string,
     const immutable = m.Version !== undefined && m.Version !== '' && !(m.Replace && !m.Replace.Version);
     h.update(`${pkg.ImportPath}\0${m.Path}@${m.Version ?? ''}\0${m.Sum ?? ''}\0${m.Replace ? `${m.Replace.Path}@${m.Replace.Version ?? ''}` : ''}\0`);
     if (immutable || !pkg.Dir) continue;
+    inputs.push(pkg.Dir); // a file added or removed changes the directory
     const files = [...(pkg.GoFiles ?? []), ...(pkg.CgoFiles ?? []), ...(pkg.SFiles ?? []), ...(pkg.EmbedFiles ?? []), ...(pkg.OtherFiles ?? [])].sort();
     for (const f of files) {
       const file = path.join(pkg.Dir, f);
+      inputs.push(file);
       h.update(`${f}\0`);
       try {
         h.update(fs.readFileSync(file));
@@ -108,5 +117,5 @@ export async function injectablesFingerprint(root: string, injected: Map<string,
     }
   }
   if (problems.length > 0) throw new Error(problems.join('\n'));
-  return h.digest('hex');
+  return { hash: h.digest('hex'), inputs };
 }

@@ -1,31 +1,66 @@
-// Starts the in-process job server of `orchestrion go` in a worker thread (see host-worker.ts).
-import { Worker } from 'node:worker_threads';
+// The job server of `orchestrion go`. This thread listens on the socket; the server itself runs in
+// a worker thread (host-worker.ts, driven with comlink), started only when a toolexec call first
+// connects or the configuration must be prepared: a warm no-op build, whose `-V=full` calls
+// bin/orchestrion answers from the environment, never starts it (a worker's start-up and the
+// server's modules cost ~350 ms of CPU, more than the whole no-op build).
+import * as fs from 'node:fs';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { ServerHost } from './host-worker.ts';
+import { listenUnix } from './listen.ts';
+import { relay } from './portsocket.ts';
 import type { ServerOptions } from './server.ts';
 
 export interface HostedServer {
   url: string;
-  host: Comlink.Remote<ServerHost>;
-  /** Closes the server and ends the worker thread. */
+  /** The server, started on first use. Rejects if the worker cannot start. */
+  host(): Promise<Comlink.Remote<ServerHost>>;
+  /** Closes the server (if it started), the listener, and ends the worker thread. */
   stop(): Promise<void>;
 }
 
-export async function startHostedServer(opts: ServerOptions): Promise<HostedServer> {
-  const worker = new Worker(new URL('./host-worker.js', import.meta.url));
-  const failed = new Promise<never>((_, reject) => worker.once('error', reject));
-  const host = Comlink.wrap<ServerHost>(nodeEndpoint(worker));
-  const url = await Promise.race([host.start(opts), failed]);
+/** `workerFile` is dist/jobserver/host-worker.js. */
+export async function startHostedServer(opts: ServerOptions, workerFile: string): Promise<HostedServer> {
+  const { server, socketPath } = await listenUnix(opts.dir);
+  let worker: Worker | undefined;
+  let started: Promise<Comlink.Remote<ServerHost>> | undefined;
+  const host = () =>
+    (started ??= (async () => {
+      worker = new Worker(workerFile);
+      const failed = new Promise<never>((_, reject) => worker!.once('error', reject));
+      const remote = Comlink.wrap<ServerHost>(nodeEndpoint(worker));
+      await Promise.race([remote.start(opts, socketPath), failed]);
+      return remote;
+    })());
+  server.on('connection', (socket) => {
+    socket.pause();
+    host().then(
+      async (remote) => {
+        const { port1, port2 } = new MessageChannel();
+        await remote.accept(Comlink.transfer(port2, [port2]));
+        relay(socket, port1);
+        socket.resume();
+      },
+      () => socket.destroy(),
+    );
+  });
   return {
-    url,
+    url: `unix:${socketPath}`,
     host,
     async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
       try {
-        await host.close();
+        if (started) {
+          const remote = await started.catch(() => undefined);
+          if (remote) {
+            await remote.close();
+            remote[Comlink.releaseProxy]();
+          }
+        }
       } finally {
-        host[Comlink.releaseProxy]();
-        await worker.terminate();
+        await worker?.terminate();
+        fs.rmSync(opts.dir, { recursive: true, force: true });
       }
     },
   };

@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execa } from 'execa';
+import { stripToolexec } from '../goflags.ts';
 
 export async function moduleRoot(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   let gomod: string;
@@ -15,14 +16,6 @@ export async function moduleRoot(cwd: string, env: NodeJS.ProcessEnv = process.e
   // Outside a module (or GO111MODULE=off) there is no configuration root; the directory itself is used.
   if (gomod === '' || gomod === '/dev/null' || gomod === 'NUL') return cwd;
   return path.dirname(gomod);
-}
-
-/** GOFLAGS without -toolexec: child `go` commands of the server must not recurse into orchestrion. */
-export function stripToolexec(goflags: string | undefined): string {
-  return (goflags ?? '')
-    .split(/\s+/)
-    .filter((w) => w !== '' && !/^--?toolexec(=|$)/.test(w))
-    .join(' ');
 }
 
 /** The `module` path declared by `<root>/go.mod` ("" when there is none). */

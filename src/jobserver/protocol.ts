@@ -12,6 +12,13 @@ export const PROTOCOL_VERSION = 1;
 /** Environment variable through which every toolexec child finds the job server. */
 export const JOBSERVER_ENV = 'ORCHESTRION_JOBSERVER_URL';
 
+/**
+ * The `-V=full` suffix of this build, set by `orchestrion go` next to JOBSERVER_ENV: `bin/orchestrion`
+ * (a shell script) answers `compile -V=full` and `link -V=full` with it without starting Node, and
+ * the toolexec entry without a round trip. The server computes the same suffix when it is unset.
+ */
+export const VERSION_SUFFIX_ENV = 'ORCHESTRION_VERSION_SUFFIX';
+
 /** A modified or re-usable build artifact, by label (`_pkg_.a`, `go_asm.h`). */
 export type Artifacts = Record<string, string>;
 

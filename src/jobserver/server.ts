@@ -2,7 +2,8 @@
 // It owns the state every toolexec process of a build shares: the loaded configuration and its
 // `-V=full` suffix, the never-build-twice table, and the pool of wasm injector workers.
 import * as fs from 'node:fs';
-import * as net from 'node:net';
+import type * as net from 'node:net';
+import type { Duplex } from 'node:stream';
 import * as path from 'node:path';
 import { ConfigError, loadConfig, type LoadedConfig, type SourcedAspect } from '../config/load.ts';
 import { versionSuffix } from '../config/fingerprint.ts';
@@ -14,10 +15,11 @@ import { InjectorPool } from '../pool/pool.ts';
 import { PROJECT_ROOT, toolBuildID, toolVersion } from '../version.ts';
 import { ensureWasm, helpersHash, toolchainOfTool, type Toolchain } from '../wasm/module.ts';
 import { execa } from 'execa';
-import { childBuildArgs, parseGoFlags } from '../goflags.ts';
+import { childBuildArgs, parseGoFlags, stripToolexec } from '../goflags.ts';
 import { goQuote } from '../gocommand.ts';
 import { BuildOnce } from './buildonce.ts';
-import { rootModulePath, stripToolexec } from './moduleroot.ts';
+import { listenUnix } from './listen.ts';
+import { rootModulePath } from './moduleroot.ts';
 import {
   JOBSERVER_ENV,
   RESOLVE_CHAIN_ENV,
@@ -40,12 +42,23 @@ export interface ServerOptions {
   dir: string;
   /** The user's `go` command line from the subcommand on (`build -tags x ./...`), for child builds. */
   goArgs?: string[];
+  /**
+   * The `-V=full` suffix `orchestrion go` found in its suffix cache for this configuration: it was
+   * validated when stored, and none of its inputs changed since, so the server neither validates
+   * the aspects again nor fingerprints the injectables.
+   */
+  knownSuffix?: string;
 }
 
-interface ConfigState {
+/** What `prepare` answers: the suffix, and the files and directories it was computed from. */
+export interface Prepared {
+  suffix: string;
+  inputs: string[];
+}
+
+interface ConfigState extends Prepared {
   signature: string;
   config: LoadedConfig;
-  suffix: string;
 }
 
 /** Paths whose packages are never woven, or only by tracer-internal aspects (config.md §1.7). */
@@ -66,17 +79,17 @@ export class JobServer {
   private readonly buildOnce: BuildOnce;
   private readonly pools = new Map<string, Promise<InjectorPool>>();
   private configState: Promise<ConfigState> | undefined;
-  private readonly sockets = new Set<net.Socket>();
+  private readonly sockets = new Set<Duplex>();
   private readonly stats: StatsResult = { requests: {}, instrumented: 0, skipped: 0 };
   private readonly rootModule: string;
   /** Time of the last request or disconnect; the daemon's idle timer reads it. */
   lastActivity = Date.now();
 
   private readonly opts: ServerOptions;
-  private readonly server: net.Server;
+  private readonly server: net.Server | undefined;
   readonly socketPath: string;
 
-  private constructor(opts: ServerOptions, server: net.Server, socketPath: string) {
+  private constructor(opts: ServerOptions, server: net.Server | undefined, socketPath: string) {
     this.opts = opts;
     this.server = server;
     this.socketPath = socketPath;
@@ -86,21 +99,17 @@ export class JobServer {
   }
 
   static async listen(opts: ServerOptions): Promise<JobServer> {
-    fs.mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
-    fs.chmodSync(opts.dir, 0o700);
-    const socketPath = path.join(opts.dir, 'server.sock');
-    const server = net.createServer();
+    const { server, socketPath } = await listenUnix(opts.dir);
     const js = new JobServer(opts, server, socketPath);
     server.on('connection', (s) => js.accept(s));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(socketPath, () => {
-        server.removeListener('error', reject);
-        resolve();
-      });
-    });
-    fs.chmodSync(socketPath, 0o600);
     logEvent('server.listen', { url: js.url, root: opts.root });
+    return js;
+  }
+
+  /** A server whose connections another thread accepts on `socketPath` and hands to `accept`. */
+  static detached(opts: ServerOptions, socketPath: string): JobServer {
+    const js = new JobServer(opts, undefined, socketPath);
+    logEvent('server.listen', { url: js.url, root: opts.root, relayed: true });
     return js;
   }
 
@@ -116,13 +125,15 @@ export class JobServer {
    * Loads and validates the configuration (and warms the pool of `tc`). Throws a ConfigError that
    * names the file, position and aspect. Called by `orchestrion go` before it runs `go`.
    */
-  async prepare(tc: Toolchain): Promise<string> {
-    return (await this.currentConfig(tc)).suffix;
+  async prepare(tc: Toolchain): Promise<Prepared> {
+    const { suffix, inputs } = await this.currentConfig(tc);
+    return { suffix, inputs };
   }
 
   async close(): Promise<void> {
     for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const server = this.server;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
     const pools = [...this.pools.values()];
     this.pools.clear();
     await Promise.allSettled(pools.map(async (p) => (await p).close()));
@@ -130,7 +141,8 @@ export class JobServer {
     logEvent('server.close', { stats: this.stats });
   }
 
-  private accept(socket: net.Socket): void {
+  /** Serves one connection: a Unix socket, or a MessagePort stream from the wrapper (host.ts). */
+  accept(socket: Duplex): void {
     this.sockets.add(socket);
     socket.on('close', () => {
       this.sockets.delete(socket);
@@ -213,17 +225,26 @@ export class JobServer {
       if (!state || state.signature !== signature(state.config.files)) this.configState = undefined;
     }
     if (!this.configState) {
-      this.configState = this.loadConfigState(tc);
+      // The wrapper's cached suffix stands for the configuration as it was when the build started.
+      const known = this.knownSuffixUnused ? this.opts.knownSuffix : undefined;
+      this.knownSuffixUnused = false;
+      this.configState = this.loadConfigState(tc, known);
       // A failed load is not cached: the user fixes the file and runs the build again.
       this.configState.catch(() => (this.configState = undefined));
     }
     return this.configState;
   }
 
-  private async loadConfigState(tc: Toolchain): Promise<ConfigState> {
+  private knownSuffixUnused = true;
+
+  private async loadConfigState(tc: Toolchain, knownSuffix?: string): Promise<ConfigState> {
     const goEnv = { ...process.env, GOFLAGS: stripToolexec(process.env.GOFLAGS) };
     const config = await loadConfig(this.opts.root, goEnv);
     const sig = signature(config.files);
+    if (knownSuffix !== undefined) {
+      logEvent('config.load', { root: this.opts.root, aspects: config.aspects.length, suffix: knownSuffix, cached: true });
+      return { signature: sig, config, suffix: knownSuffix, inputs: config.files };
+    }
     if (config.aspects.length > 0) {
       const res = await (await this.pool(tc)).validate({ aspects: config.aspects.map((a) => a.aspect) });
       const first = res.errors?.[0];
@@ -239,10 +260,10 @@ export class JobServer {
       toolVersion(),
       toolBuildID(helpersHash()),
       config.aspects.map((a) => a.aspect),
-      injectables,
+      injectables.hash,
     );
     logEvent('config.load', { root: this.opts.root, aspects: config.aspects.length, suffix });
-    return { signature: sig, config, suffix };
+    return { signature: sig, config, suffix, inputs: [...config.files, ...injectables.inputs] };
   }
 
   private async instrument(p: InstrumentParams): Promise<InstrumentResult> {

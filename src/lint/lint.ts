@@ -6,7 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CONFIG_YML, TOOL_GO } from '../config/load.ts';
-import { moduleRoot, stripToolexec } from '../jobserver/moduleroot.ts';
+import { moduleRoot } from '../jobserver/moduleroot.ts';
+import { stripToolexec } from '../goflags.ts';
 import { runtimeDir } from '../jobserver/runtime-dir.ts';
 import { JobServer } from '../jobserver/server.ts';
 import { pathToolchain } from '../wasm/module.ts';

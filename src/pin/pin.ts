@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { execa } from 'execa';
 import { ORCHESTRION_PKG } from '../config/builtin.ts';
 import { TOOL_GO } from '../config/load.ts';
-import { stripToolexec } from '../jobserver/moduleroot.ts';
+import { stripToolexec } from '../goflags.ts';
 import { compareGoVersions } from '../toolexec/argv.ts';
 import { pathToolchain } from '../wasm/module.ts';
 import { gofmt } from './gofmt.ts';

@@ -1,6 +1,7 @@
 // The compile/link part of the per-call toolexec entry (`orchestrion toolexec <tool> <args…>`),
 // bundled to dist/toolexec-main.cjs and loaded by entry.ts. It runs for every compile and link of a
 // build, so it loads no CLI framework, and execa and the job-server client only when needed.
+import { VERSION_SUFFIX_ENV } from '../jobserver/protocol.ts';
 import { parseCommand } from './argv.ts';
 
 const args = process.argv.slice(2);
@@ -14,9 +15,12 @@ async function main(): Promise<number> {
     const { toolOutput } = await import('./run.ts');
     const { versionLine } = await import('./version-line.ts');
     const own = await toolOutput(args);
-    const client = await connect();
-    const { suffix } = await client.call('version.suffix', { tool: args[0]! });
-    client.close();
+    let suffix = process.env[VERSION_SUFFIX_ENV];
+    if (!suffix) {
+      const client = await connect();
+      suffix = (await client.call('version.suffix', { tool: args[0]! })).suffix;
+      client.close();
+    }
     process.stdout.write(versionLine(own, suffix) + '\n');
     return 0;
   }

@@ -45,6 +45,13 @@ test('warm rebuild: nothing is recompiled and nothing reaches the injector', () 
   const log = path.join(tempDir('log'), 'log.jsonl');
   orchestrionBuild(log);
   assert.equal(compiles(log).length, 0, JSON.stringify(compiles(log)));
+  // Once the suffix is cached, a no-op build never starts the job server: bin/orchestrion answers
+  // -V=full from the environment, and no compile connects.
+  const again = path.join(tempDir('log'), 'log.jsonl');
+  orchestrionBuild(again);
+  const events = logEvents(again);
+  assert.deepEqual(events.filter((e) => e.event === 'wrapper.suffix').map((e) => e.cached), [true]);
+  assert.deepEqual(events.filter((e) => e.event === 'server.listen' || e.event === 'config.load'), []);
 });
 
 test('changing the template rebuilds and changes the binary', () => {
@@ -57,6 +64,19 @@ test('changing the template rebuilds and changes the binary', () => {
   assert.ok(!before.equals(fs.readFileSync(exe)));
   const out = run(exe, [], { cwd: mod });
   assert.equal(out.stdout, 'ADVICE-V2 work\nADVICE-V2 Double\nresult 42 8\nplain ran\n');
+});
+
+test('a fresh GOCACHE re-uses the instrumentation cache: same binary, nothing sent to the injector', () => {
+  const log = path.join(tempDir('log'), 'log.jsonl');
+  const other = path.join(tempDir('out'), 'traced');
+  const r = run(BIN, ['go', 'build', '-o', other, '.'], { cwd: mod, env: goEnv(tempDir('gocache'), { ORCHESTRION_LOG_FILE: log }) });
+  assert.equal(r.code, 0, describeResult(r));
+  const woven = logEvents(log).filter((e) => e.event === 'instrument');
+  assert.deepEqual(woven.map((e) => [e.importPath, e.cached]).sort(), [
+    ['example.com/traced', true],
+    ['example.com/traced/lib', true],
+  ]);
+  assert.ok(fs.readFileSync(other).equals(fs.readFileSync(exe)), 'the binary differs from the one built with the injector');
 });
 
 test('a plain go build with the same cache is not instrumented (no cache poisoning)', () => {

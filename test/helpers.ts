@@ -29,11 +29,22 @@ export function tempModule(fixture: string): string {
 }
 
 /** Environment for go commands: the caller's, with a given GOCACHE and nothing that would redirect the build. */
+/** This test process's orchestrion caches (suffix, instrumentation): never the user's, shared by its tests. */
+let orchestrionCache: string | undefined;
+export function testCacheDir(): string {
+  if (!orchestrionCache) {
+    orchestrionCache = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-test-cache-'));
+    process.on('exit', () => fs.rmSync(orchestrionCache!, { recursive: true, force: true }));
+  }
+  return orchestrionCache;
+}
+
 export function goEnv(gocache: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.ORCHESTRION_JOBSERVER_URL;
   delete env.ORCHESTRION_LOG_FILE;
-  return { ...env, GOCACHE: gocache, GOFLAGS: '', GOTOOLCHAIN: 'local', ...extra };
+  delete env.ORCHESTRION_VERSION_SUFFIX;
+  return { ...env, GOCACHE: gocache, GOFLAGS: '', GOTOOLCHAIN: 'local', ORCHESTRION_CACHE_DIR: testCacheDir(), ...extra };
 }
 
 export function run(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Result {

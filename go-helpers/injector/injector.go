@@ -153,6 +153,18 @@ func (r *run) instrument() {
 	if !r.parse(files) {
 		return
 	}
+	// With the syntax trees, declaration-level filters are exact: keep only
+	// the files an aspect can apply to, and stop if none is left.
+	woven := false
+	for _, f := range files {
+		if len(f.aspects) > 0 {
+			f.aspects = astFilter(f.aspects, f)
+			woven = woven || len(f.aspects) > 0
+		}
+	}
+	if !woven {
+		return
+	}
 
 	info, pkg, ok := r.typeCheck(files, cfg)
 	if !ok {
@@ -247,6 +259,18 @@ func fileFilter(aspects []*Aspect, f *sourceFile) []*Aspect {
 		return aspects
 	}
 	ctx := &may.FileContext{FileContent: f.content, PackageName: clause.Name.Name}
+	var out []*Aspect
+	for _, a := range aspects {
+		if a.JoinPoint.FileMayMatch(ctx) != may.NeverMatch {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// astFilter is fileFilter once the file is parsed.
+func astFilter(aspects []*Aspect, f *sourceFile) []*Aspect {
+	ctx := &may.FileContext{FileContent: f.content, PackageName: f.ast.Name.Name, AST: f.ast}
 	var out []*Aspect
 	for _, a := range aspects {
 		if a.JoinPoint.FileMayMatch(ctx) != may.NeverMatch {

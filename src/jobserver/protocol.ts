@@ -109,7 +109,11 @@ export interface ResolveResult {
 export type StatsParams = Record<string, never>;
 export interface StatsResult {
   requests: Record<string, number>;
+  /** Packages sent to the wasm injector. */
   instrumented: number;
+  /** Packages whose injector answer came from the instrumentation cache. */
+  cached: number;
+  /** Packages the pre-filters kept away from the injector. */
   skipped: number;
 }
 

@@ -17,6 +17,7 @@ import { ensureWasm, helpersHash, toolchainOfTool, type Toolchain } from '../was
 import { execa } from 'execa';
 import { childBuildArgs, parseGoFlags, stripToolexec } from '../goflags.ts';
 import { goQuote } from '../gocommand.ts';
+import { instrumentCacheKey, readInstrumentResult, writeInstrumentResult } from '../cache/instrument.ts';
 import { BuildOnce } from './buildonce.ts';
 import { listenUnix } from './listen.ts';
 import { rootModulePath } from './moduleroot.ts';
@@ -80,7 +81,7 @@ export class JobServer {
   private readonly pools = new Map<string, Promise<InjectorPool>>();
   private configState: Promise<ConfigState> | undefined;
   private readonly sockets = new Set<Duplex>();
-  private readonly stats: StatsResult = { requests: {}, instrumented: 0, skipped: 0 };
+  private readonly stats: StatsResult = { requests: {}, instrumented: 0, cached: 0, skipped: 0 };
   private readonly rootModule: string;
   /** Time of the last request or disconnect; the daemon's idle timer reads it. */
   lastActivity = Date.now();
@@ -288,8 +289,10 @@ export class JobServer {
     const forPackage = aspects.filter((a) => packageMayMatch(a.aspect['join-point'], pkgCtx) !== 'no');
     // File-level pre-filter: directive strings, names, package clauses in the sources.
     let kept: SourcedAspect[] = [];
+    let contents: string[] = [];
     if (forPackage.length > 0) {
-      const files = (await Promise.all(p.files.map((f) => fs.promises.readFile(f, 'utf8')))).map((content) => ({ content, packageName: packageClause(content) }));
+      contents = await Promise.all(p.files.map((f) => fs.promises.readFile(f, 'utf8')));
+      const files = contents.map((content) => ({ content, packageName: packageClause(content) }));
       kept = forPackage.filter((a) => files.some((f) => fileMayMatch(a.aspect['join-point'], f) !== 'no'));
     }
     logEvent('instrument.prefilter', { importPath: p.importPath, aspects: aspects.length, afterPackage: forPackage.length, afterFiles: kept.length });
@@ -297,7 +300,31 @@ export class JobServer {
       this.stats.skipped++;
       return none;
     }
+    const key = instrumentCacheKey({
+      toolBuildID: toolBuildID(helpersHash()),
+      importPath: p.importPath,
+      lang: p.lang,
+      goos: p.goos,
+      goarch: p.goarch,
+      testMain: pkgCtx.testMain,
+      rootModule: this.rootModule,
+      aspects: kept.map((a) => a.aspect),
+      files: p.files.map((f, i) => ({ path: f, content: contents[i]! })),
+      importcfg,
+    });
+    const cached = readInstrumentResult(key);
+    if (cached) {
+      this.stats.cached++;
+      logEvent('instrument', { importPath: p.importPath, modified: cached.files.map((f) => f.path), cached: true });
+      return cached;
+    }
     this.stats.instrumented++;
+    const result = await this.instrumentInPool(tc, p, kept, pkgCtx.testMain);
+    writeInstrumentResult(key, result);
+    return result;
+  }
+
+  private async instrumentInPool(tc: Toolchain, p: InstrumentParams, kept: SourcedAspect[], testMain: boolean): Promise<InstrumentResult> {
     const res = await (await this.pool(tc)).instrument({
       importPath: p.importPath,
       goVersion: p.lang,
@@ -306,7 +333,7 @@ export class JobServer {
       files: p.files,
       importcfg: p.importcfg,
       aspects: kept.map((a) => a.aspect),
-      testMain: pkgCtx.testMain,
+      testMain,
       rootModulePath: this.rootModule,
       orchestrionVersion: `v${toolVersion()}`,
       ignoreSpecialCases: true,

@@ -12,7 +12,7 @@ import { runtimeDir } from '../jobserver/runtime-dir.ts';
 import { logEvent } from '../log.ts';
 import { spawnTool, type Exit } from '../toolexec/run.ts';
 import { goEnv, moduleRootOf } from './goenv.ts';
-import { readSuffix, suffixCacheKey, writeSuffix } from './suffixcache.ts';
+import { readSuffix, suffixCacheKey, writeSuffix } from '../cache/suffix.ts';
 
 export interface WrapperOptions {
   /** The orchestrion executable go runs as `-toolexec` (bin/orchestrion). */

@@ -177,7 +177,7 @@ type functionName string
 func (n functionName) evaluate(info *FunctionInfo) bool                { return info.Name == string(n) }
 func (functionName) packageMayMatch(*may.PackageContext) may.MatchType { return may.Unknown }
 func (n functionName) fileMayMatch(ctx *may.FileContext) may.MatchType {
-	return ctx.FileContains(string(n))
+	return ctx.FileContains(string(n)).And(ctx.DeclaresFunc(string(n)))
 }
 func (functionName) impliesImported() []string { return nil }
 

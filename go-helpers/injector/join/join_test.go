@@ -378,3 +378,39 @@ func TestDecodeErrors(t *testing.T) {
 		}
 	}
 }
+
+// Once the file is parsed, declaration-level filters are exact: a file that
+// mentions a name without declaring it is not woven.
+func TestPreFiltersWithSyntax(t *testing.T) {
+	const src = "package p\n\n// struct g, goexit1 and Other are only mentioned here.\ntype (\n\tg struct{ x int }\n\th int\n)\n\nfunc f() { type local struct{}; _ = local{} }\n\nfunc (g) goexit0() {}\n"
+	fset := token.NewFileSet()
+	af, err := parser.ParseFile(fset, "p.go", src, parser.ParseComments)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := &may.FileContext{FileContent: []byte(src), PackageName: "p"}
+	parsed := &may.FileContext{FileContent: []byte(src), PackageName: "p", AST: af}
+	for _, tc := range []struct {
+		jp           string
+		text, parsed may.MatchType
+	}{
+		{`{"struct-definition": "example.com/p.g"}`, may.Unknown, may.Match},
+		{`{"struct-definition": "example.com/p.local"}`, may.Unknown, may.Match},
+		{`{"struct-definition": "example.com/p.h"}`, may.Unknown, may.NeverMatch},
+		{`{"struct-definition": "example.com/p.Other"}`, may.Unknown, may.NeverMatch},
+		{`{"function-body": {"function": [{"name": "goexit0"}]}}`, may.Unknown, may.Match},
+		{`{"function-body": {"function": [{"name": "goexit1"}]}}`, may.Unknown, may.NeverMatch},
+		{`{"function-body": {"function": [{"name": "absent"}]}}`, may.NeverMatch, may.NeverMatch},
+	} {
+		p, err := Decode(json.RawMessage(tc.jp), "join-point")
+		if err != nil {
+			t.Fatalf("%s: %v", tc.jp, err)
+		}
+		if got := p.FileMayMatch(text); got != tc.text {
+			t.Errorf("%s: FileMayMatch before parsing = %v, want %v", tc.jp, got, tc.text)
+		}
+		if got := p.FileMayMatch(parsed); got != tc.parsed {
+			t.Errorf("%s: FileMayMatch once parsed = %v, want %v", tc.jp, got, tc.parsed)
+		}
+	}
+}

@@ -131,8 +131,8 @@ func (s *StructDefinition) PackageMayMatch(ctx *may.PackageContext) may.MatchTyp
 	return may.NeverMatch
 }
 
-func (*StructDefinition) FileMayMatch(ctx *may.FileContext) may.MatchType {
-	return ctx.FileContains("struct")
+func (s *StructDefinition) FileMayMatch(ctx *may.FileContext) may.MatchType {
+	return ctx.FileContains("struct").And(ctx.DeclaresStruct(s.Type.Name))
 }
 
 func (s *StructDefinition) ImpliesImported() []string {

@@ -2,7 +2,10 @@
 // injector skip packages and files that an aspect cannot possibly match.
 package may
 
-import "bytes"
+import (
+	"bytes"
+	"go/ast"
+)
 
 // MatchType is the result of a pre-filter: Match (may match), NeverMatch
 // (certainly does not) or Unknown.
@@ -70,10 +73,52 @@ func (c *PackageContext) PackageImports(path string) MatchType {
 	return NeverMatch
 }
 
-// FileContext describes one source file before it is parsed.
+// FileContext describes one source file. The first pass runs before it is
+// parsed; once it is (for type-checking), AST is set and declaration-level
+// filters can decide exactly, so that only the files where an aspect can
+// apply are decorated and woven (decorating is most of the injector's time).
 type FileContext struct {
 	FileContent []byte
 	PackageName string
+	AST         *ast.File
+}
+
+// DeclaresStruct tells, once the file is parsed, whether it declares a struct
+// type named name (at any level, as StructDefinition matches any TypeSpec).
+func (c *FileContext) DeclaresStruct(name string) MatchType {
+	if c.AST == nil {
+		return Unknown
+	}
+	found := false
+	ast.Inspect(c.AST, func(n ast.Node) bool {
+		if found {
+			return false
+		}
+		if ts, ok := n.(*ast.TypeSpec); ok && ts.Name != nil && ts.Name.Name == name {
+			if _, isStruct := ts.Type.(*ast.StructType); isStruct {
+				found = true
+			}
+		}
+		return true
+	})
+	if found {
+		return Match
+	}
+	return NeverMatch
+}
+
+// DeclaresFunc tells, once the file is parsed, whether it declares a function
+// or method named name (function literals have no name to match).
+func (c *FileContext) DeclaresFunc(name string) MatchType {
+	if c.AST == nil {
+		return Unknown
+	}
+	for _, d := range c.AST.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Name != nil && fd.Name.Name == name {
+			return Match
+		}
+	}
+	return NeverMatch
 }
 
 // FileContains is a raw substring search over the file's bytes. As in

@@ -10,8 +10,8 @@
 // file and directory, absent ones included. Any difference is a miss.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { userCacheDir } from './dir.ts';
 
 const FORMAT = 1;
 const RACY_MARGIN_MS = 100;
@@ -20,12 +20,6 @@ interface Entry {
   format: number;
   suffix: string;
   inputs: Record<string, string>;
-}
-
-/** `$ORCHESTRION_CACHE_DIR`, else `$XDG_CACHE_HOME/orchestrion-ts` (or `~/.cache/orchestrion-ts`). */
-export function userCacheDir(): string {
-  if (process.env.ORCHESTRION_CACHE_DIR) return process.env.ORCHESTRION_CACHE_DIR;
-  return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'orchestrion-ts');
 }
 
 export function suffixCacheKey(parts: Record<string, unknown>): string {

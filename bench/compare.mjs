@@ -1,0 +1,224 @@
+// Side by side with the real Orchestrion (issue 6): the same apps, built in the same run by plain
+// `go build`, Orchestrion (installed from the module proxy into a temporary GOBIN) and
+// orchestrion-ts, the tools rotated from run to run, medians of every figure. Prints one table per
+// app, then the targets with their ratios.
+//
+//   node bench/compare.mjs [--runs 3] [--apps A,B,C] [--calls 30] [--orchestrion v1.12.0]
+//
+// Apps:
+//   A  examples/traced (the example app: net/http, database/sql on sqlite with cgo, //dd:span),
+//      orchestrion.tool.go importing dd-trace-go's tracer, contrib/net/http, contrib/database/sql;
+//   B  the same app with orchestrion.tool.go importing dd-trace-go's orchestrion/all/v2;
+//   C  github.com/go-delve/delve (a real module: 65 packages of its own, 341 with dependencies, no
+//      cgo on linux, one of Orchestrion's own benchmark apps) pinned to orchestrion/all/v2, `go build ./...`.
+// Per app and tool: cold build (fresh GOCACHE; for orchestrion-ts a fresh ORCHESTRION_CACHE_DIR too),
+// warm no-op rebuild (3 per run), rebuild after changing one leaf file; for orchestrion-ts also a
+// cold build with a fresh GOCACHE but its instrumentation cache kept, peak RSS of the `orchestrion go`
+// process (job server and wasm workers are its threads), packages sent to the wasm injector.
+// Plain builds of A and B import the integrations by hand (the same packages compiled: the physical
+// limit); C's plain build compiles delve alone.
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ours = path.join(root, 'bin', 'orchestrion');
+const argOf = (name, def) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : def;
+};
+const RUNS = Number(argOf('--runs', '3'));
+const CALLS = Number(argOf('--calls', '30'));
+const APPS = argOf('--apps', 'A,B,C').split(',');
+const ORCH_VERSION = argOf('--orchestrion', 'v1.12.0');
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-compare-'));
+process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const baseEnv = { ...process.env, GOFLAGS: '', GOTOOLCHAIN: 'local' };
+for (const k of ['ORCHESTRION_JOBSERVER_URL', 'ORCHESTRION_VERSION_SUFFIX', 'ORCHESTRION_LOG_FILE', 'ORCHESTRION_CACHE_DIR']) delete baseEnv[k];
+const log = (msg) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+
+function must(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26, ...opts });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
+  return r.stdout;
+}
+
+/** Runs a command; resolves to its wall time and the peak RSS (VmHWM) of the process itself. */
+function timed(cmd, args, opts) {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (b) => (stderr += b));
+    let peakKiB = 0;
+    const poll = setInterval(() => {
+      try {
+        const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (m) peakKiB = Math.max(peakKiB, Number(m[1]));
+      } catch {
+        // exited
+      }
+    }, 50);
+    child.on('close', (code) => {
+      clearInterval(poll);
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      if (code !== 0) reject(new Error(`${cmd} ${args.join(' ')} in ${opts.cwd} failed (${code}):\n${stderr.slice(-4000)}`));
+      else resolve({ ms, peakKiB });
+    });
+  });
+}
+
+// The reference release, from the module proxy.
+const gobin = path.join(tmp, 'gobin');
+log(`installing github.com/DataDog/orchestrion@${ORCH_VERSION}`);
+must('go', ['install', `github.com/DataDog/orchestrion@${ORCH_VERSION}`], { env: { ...baseEnv, GOBIN: gobin } });
+const orchestrion = path.join(gobin, 'orchestrion');
+const orchVersion = must(orchestrion, ['version']).trim();
+
+const ddIntegrations = ['github.com/DataDog/dd-trace-go/v2/ddtrace/tracer', 'github.com/DataDog/dd-trace-go/contrib/net/http/v2', 'github.com/DataDog/dd-trace-go/contrib/database/sql/v2'];
+const manualImports = (dir, pkgs) => fs.writeFileSync(path.join(dir, 'manual_imports.go'), `package main\n\nimport (\n${pkgs.map((p) => `\t_ "${p}"\n`).join('')})\n`);
+
+// Prepared once; each build copies it.
+const sources = {};
+function prepare(app) {
+  const dir = path.join(tmp, `src-${app}`);
+  if (app === 'A' || app === 'B') {
+    fs.cpSync(path.join(root, 'examples', 'traced'), dir, { recursive: true });
+    if (app === 'B') for (const f of ['go.mod', 'go.sum', 'orchestrion.tool.go']) fs.copyFileSync(path.join(root, 'test', 'fixtures', 'ddall', f), path.join(dir, f));
+    must('go', ['mod', 'download'], { cwd: dir, env: baseEnv });
+    return { dir, args: ['build', '-o', 'out.bin', '.'], leaf: 'inventory/inventory.go', plainImports: ddIntegrations };
+  }
+  if (app === 'C') {
+    const info = JSON.parse(must('go', ['mod', 'download', '-json', 'github.com/go-delve/delve@v1.27.2'], { env: baseEnv }));
+    fs.cpSync(info.Dir, dir, { recursive: true });
+    must('chmod', ['-R', 'u+w', dir]);
+    fs.copyFileSync(path.join(root, 'test', 'fixtures', 'ddall', 'orchestrion.tool.go'), path.join(dir, 'orchestrion.tool.go'));
+    must('go', ['get', 'github.com/DataDog/orchestrion@v1.12.0', 'github.com/DataDog/dd-trace-go/orchestrion/all/v2@v2.6.0'], { cwd: dir, env: baseEnv });
+    must('go', ['mod', 'tidy'], { cwd: dir, env: baseEnv });
+    return { dir, args: ['build', './...'], leaf: 'pkg/dwarf/leb128/decode.go', plainImports: [] };
+  }
+  throw new Error(`unknown app ${app}`);
+}
+
+const TOOLS = ['plain', 'orchestrion', 'ts'];
+const command = (tool, args) => (tool === 'plain' ? ['go', args] : tool === 'orchestrion' ? [orchestrion, ['go', ...args]] : [ours, ['go', ...args]]);
+
+async function benchApp(app) {
+  log(`app ${app}: preparing`);
+  const src = prepare(app);
+  sources[app] = src;
+  const fig = {};
+  for (const t of TOOLS) fig[t] = { cold: [], warm: [], touch: [], peak: [] };
+  fig.ts.coldKeep = [];
+  fig.ts.stats = [];
+  for (let i = 0; i < RUNS; i++) {
+    const order = TOOLS.map((_, k) => TOOLS[(k + i) % TOOLS.length]);
+    for (const tool of order) {
+      const dir = path.join(tmp, `${app}-${tool}-${i}`);
+      fs.cpSync(src.dir, dir, { recursive: true });
+      if (tool === 'plain' && src.plainImports.length > 0) manualImports(dir, src.plainImports);
+      const cacheDir = path.join(tmp, `orchcache-${app}-${i}`);
+      const logFile = path.join(tmp, `${app}-${i}.log`);
+      const env = (gocache) => ({ ...baseEnv, GOCACHE: gocache, ...(tool === 'ts' ? { ORCHESTRION_CACHE_DIR: cacheDir, ORCHESTRION_LOG_FILE: logFile } : {}) });
+      const [cmd, args] = command(tool, src.args);
+      const gocache = path.join(tmp, `gocache-${app}-${tool}-${i}`);
+      log(`app ${app} run ${i + 1}/${RUNS}: ${tool} cold`);
+      const cold = await timed(cmd, args, { cwd: dir, env: env(gocache) });
+      fig[tool].cold.push(cold.ms);
+      fig[tool].peak.push(cold.peakKiB);
+      if (tool === 'ts') fig.ts.stats.push(readStats(logFile));
+      for (let w = 0; w < 3; w++) fig[tool].warm.push((await timed(cmd, args, { cwd: dir, env: env(gocache) })).ms);
+      fs.appendFileSync(path.join(dir, src.leaf), `\n// changed by the benchmark, run ${i}\n`);
+      fig[tool].touch.push((await timed(cmd, args, { cwd: dir, env: env(gocache) })).ms);
+      fs.rmSync(gocache, { recursive: true, force: true });
+      if (tool === 'ts') {
+        // A fresh GOCACHE, the instrumentation cache of the cold build kept (CI with a cached
+        // ~/.cache/orchestrion-ts, `go clean -cache`).
+        const again = path.join(tmp, `gocache-${app}-ts-keep-${i}`);
+        const fresh = path.join(tmp, `${app}-ts-keep-${i}`);
+        fs.cpSync(src.dir, fresh, { recursive: true });
+        log(`app ${app} run ${i + 1}/${RUNS}: ts cold, instrumentation cache kept`);
+        fig.ts.coldKeep.push((await timed(cmd, args, { cwd: fresh, env: env(again) })).ms);
+        fs.rmSync(again, { recursive: true, force: true });
+        fs.rmSync(fresh, { recursive: true, force: true });
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    fs.rmSync(path.join(tmp, `orchcache-${app}-${i}`), { recursive: true, force: true });
+  }
+  return fig;
+}
+
+/** What the job server of orchestrion-ts's cold build reported (debug log). */
+function readStats(file) {
+  const events = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  fs.rmSync(file, { force: true });
+  const close = events.find((e) => e.event === 'server.close');
+  const exit = events.find((e) => e.event === 'wrapper.exit');
+  const compiles = events.filter((e) => e.event === 'build.start' && !e.reuse).length;
+  return { compiles, ...(close?.stats ?? {}), maxRSSKiB: exit?.maxRSSKiB };
+}
+
+const fmt = (ms) => (Number.isNaN(ms) ? '—' : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+const ratio = (a, b) => (b > 0 ? `${(a / b).toFixed(2)}×` : '—');
+
+// Pass-through calls: a tool neither orchestrion touches (asm -V=full), run directly and through each.
+log('pass-through calls');
+const goroot = must('go', ['env', 'GOROOT']).trim();
+const asm = path.join(goroot, 'pkg', 'tool', `linux_${os.arch() === 'x64' ? 'amd64' : os.arch()}`, 'asm');
+const calls = { direct: [], orchestrion: [], ts: [] };
+for (let i = 0; i < CALLS; i++) {
+  calls.direct.push((await timed(asm, ['-V=full'], { env: baseEnv })).ms);
+  calls.orchestrion.push((await timed(orchestrion, ['toolexec', asm, '-V=full'], { cwd: tmp, env: baseEnv })).ms);
+  calls.ts.push((await timed(ours, ['toolexec', asm, '-V=full'], { cwd: tmp, env: baseEnv })).ms);
+}
+
+const results = {};
+for (const app of APPS) results[app] = await benchApp(app);
+
+const out = [];
+const p = (s = '') => out.push(s);
+p(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; ${must('go', ['env', 'GOVERSION']).trim()}; node ${must(fs.readFileSync(path.join(root, '.tools', 'node-path'), 'utf8').trim(), ['--version']).trim()}; ${orchVersion}`);
+p(`runs: ${RUNS} per app and tool (median; warm: 3 per run), pass-through calls: ${CALLS} each`);
+p();
+p(`pass-through call (asm -V=full): direct ${fmt(median(calls.direct))}, Orchestrion ${fmt(median(calls.orchestrion))}, orchestrion-ts ${fmt(median(calls.ts))} ` +
+  `(ts ÷ Orchestrion ${ratio(median(calls.ts), median(calls.orchestrion))})`);
+const targets = [];
+targets.push([`pass-through call no slower than Orchestrion's`, median(calls.ts) <= median(calls.orchestrion), `${fmt(median(calls.ts))} vs ${fmt(median(calls.orchestrion))}`]);
+for (const app of APPS) {
+  const f = results[app];
+  const m = (tool, k) => median(f[tool][k]);
+  p();
+  p(`### App ${app}`);
+  p();
+  p('| measure | plain go | Orchestrion | orchestrion-ts | ts ÷ Orchestrion | overhead: Orchestrion | overhead: ts |');
+  p('|---|---|---|---|---|---|---|');
+  for (const [k, what] of [['cold', 'cold build (fresh GOCACHE)'], ['warm', 'warm no-op rebuild'], ['touch', 'rebuild after changing one leaf file']]) {
+    const [a, b, c] = [m('plain', k), m('orchestrion', k), m('ts', k)];
+    p(`| ${what} | ${fmt(a)} | ${fmt(b)} | ${fmt(c)} | ${ratio(c, b)} | +${fmt(b - a)} | +${fmt(c - a)} |`);
+  }
+  p(`| cold build, fresh GOCACHE, instrumentation cache kept | ${fmt(m('plain', 'cold'))} | — | ${fmt(median(f.ts.coldKeep))} | ${ratio(median(f.ts.coldKeep), m('orchestrion', 'cold'))} | — | +${fmt(median(f.ts.coldKeep) - m('plain', 'cold'))} |`);
+  const s = f.ts.stats.at(-1) ?? {};
+  p();
+  p(`- peak RSS of the \`orchestrion go\` process during the cold build: Orchestrion ${(median(f.orchestrion.peak) / 1024).toFixed(0)} MiB, orchestrion-ts ${(median(f.ts.peak) / 1024).toFixed(0)} MiB (its own maxRSS: ${((s.maxRSSKiB ?? 0) / 1024).toFixed(0)} MiB)`);
+  p(`- orchestrion-ts cold build: ${s.compiles} compiles through the job server; ${s.instrumented} packages sent to the wasm injector, ${s.cached ?? 0} answered by the instrumentation cache, ${s.skipped} kept away by the pre-filters`);
+  const over = (tool, k) => m(tool, k) - m('plain', k);
+  targets.push([`app ${app}: warm no-op overhead ≤ ¼ of Orchestrion's and < 150 ms`, over('ts', 'warm') <= over('orchestrion', 'warm') / 4 && over('ts', 'warm') < 150, `+${fmt(over('ts', 'warm'))} vs +${fmt(over('orchestrion', 'warm'))}`]);
+  if (app !== 'C') {
+    targets.push([`app ${app}: cold ≤ 0.70× Orchestrion`, m('ts', 'cold') <= 0.7 * m('orchestrion', 'cold'), `${ratio(m('ts', 'cold'), m('orchestrion', 'cold'))} (plain: ${ratio(m('plain', 'cold'), m('orchestrion', 'cold'))})`]);
+    targets.push([`app ${app}: cold ≤ 1.5× the physical limit (plain, integrations imported by hand)`, m('ts', 'cold') <= 1.5 * m('plain', 'cold'), ratio(m('ts', 'cold'), m('plain', 'cold'))]);
+  }
+  if (app === 'B') targets.push([`app B: peak RSS ≤ 1 GiB`, median(f.ts.peak) <= 1024 * 1024, `${(median(f.ts.peak) / 1024).toFixed(0)} MiB`]);
+}
+p();
+p('### Targets');
+p();
+for (const [what, ok, detail] of targets) p(`- ${ok ? 'met' : 'MISSED'}: ${what} — ${detail}`);
+console.log(out.join('\n'));

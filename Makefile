@@ -9,7 +9,7 @@ SHELL := /bin/bash
 NODE_PATH_FILE := .tools/node-path
 NODE = $(shell cat $(NODE_PATH_FILE))
 
-.PHONY: all node deps build wasm demo test test-all bench clean
+.PHONY: all node deps build wasm demo test test-all bench bench-compare clean
 
 all: build wasm
 
@@ -58,6 +58,10 @@ test-all: test
 
 bench: all
 	$(NODE) bench/run.mjs
+
+# Side by side with Orchestrion v1.12.0 (installed from the module proxy into a temporary GOBIN).
+bench-compare: all
+	$(NODE) bench/compare.mjs
 
 clean:
 	rm -rf dist wasm/go* node_modules/.stamp

@@ -28,12 +28,21 @@ test('orchestrion go build / run: injected packages, their own dependencies and 
   const { app } = fixture();
   const log = path.join(tempDir('log'), 'log.jsonl');
   const exe = path.join(tempDir('out'), 'app');
-  const r = run(BIN, ['go', 'build', '-o', exe, '.'], { cwd: app, env: goEnv(gocache, { ORCHESTRION_LOG_FILE: log }) });
+  const r = run(BIN, ['go', 'build', '-work', '-o', exe, '.'], { cwd: app, env: goEnv(gocache, { ORCHESTRION_LOG_FILE: log }) });
   assert.equal(r.code, 0, describeResult(r));
   assert.equal(run(exe, [], { cwd: app }).stdout, INSTRUMENTED);
+  // main imports every link-time dependency, also those found only in a package resolved in a later
+  // round (deep: in the link.deps of mainhook, which main itself resolved).
+  const work = /^WORK=(.+)$/m.exec(r.stderr)?.[1];
+  assert.ok(work, r.stderr);
+  const synthetic = run('find', [work, '-name', 'link_deps_imports.go'], { cwd: app }).stdout.trim();
+  const imports = fs.readFileSync(synthetic, 'utf8');
+  fs.rmSync(work, { recursive: true, force: true });
+  for (const p of ['example.com/runtime/mainhook', 'example.com/runtime/deep', 'example.com/runtime/linked']) assert.ok(imports.includes(`"${p}"`), imports);
   const counts = assertCompiledOnce(log);
   // The runtime packages were compiled by child builds of the same job server, once each.
-  for (const p of ['example.com/runtime/rt', 'example.com/runtime/fmtx', 'example.com/runtime/linked', 'hash/crc32']) assert.equal(counts.get(p), 1, p);
+  // deep is reached only through the link.deps of mainhook, injected into main and woven itself.
+  for (const p of ['example.com/runtime/rt', 'example.com/runtime/fmtx', 'example.com/runtime/linked', 'example.com/runtime/mainhook', 'example.com/runtime/deep', 'hash/crc32']) assert.equal(counts.get(p), 1, p);
   const runR = run(BIN, ['go', 'run', '.'], { cwd: app, env: goEnv(gocache) });
   assert.equal(runR.code, 0, describeResult(runR));
   assert.equal(runR.stdout, INSTRUMENTED);

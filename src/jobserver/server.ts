@@ -80,6 +80,8 @@ export class JobServer {
   private readonly buildOnce: BuildOnce;
   private readonly pools = new Map<string, Promise<InjectorPool>>();
   private configState: Promise<ConfigState> | undefined;
+  /** `opts.knownSuffix` stands for the configuration as the build started: used by the first load only. */
+  private knownSuffixUnused = true;
   private readonly sockets = new Set<Duplex>();
   private readonly stats: StatsResult = { requests: {}, instrumented: 0, cached: 0, skipped: 0 };
   private readonly rootModule: string;
@@ -235,8 +237,6 @@ export class JobServer {
     }
     return this.configState;
   }
-
-  private knownSuffixUnused = true;
 
   private async loadConfigState(tc: Toolchain, knownSuffix?: string): Promise<ConfigState> {
     const goEnv = { ...process.env, GOFLAGS: stripToolexec(process.env.GOFLAGS) };

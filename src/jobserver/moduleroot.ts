@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execa } from 'execa';
 import { stripToolexec } from '../goflags.ts';
+import { rootFromGoMod } from '../wrapper/goenv.ts';
 
 export async function moduleRoot(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   let gomod: string;
@@ -14,8 +15,7 @@ export async function moduleRoot(cwd: string, env: NodeJS.ProcessEnv = process.e
     throw new Error(`go env GOMOD in ${cwd}: ${e.stderr?.trim() || e.message}`);
   }
   // Outside a module (or GO111MODULE=off) there is no configuration root; the directory itself is used.
-  if (gomod === '' || gomod === '/dev/null' || gomod === 'NUL') return cwd;
-  return path.dirname(gomod);
+  return rootFromGoMod(gomod, cwd);
 }
 
 /** The `module` path declared by `<root>/go.mod` ("" when there is none). */

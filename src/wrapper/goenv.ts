@@ -1,6 +1,7 @@
 // The go command's view of the environment, in one `go env -json` call: `orchestrion go` needs the
 // main module (where the configuration lives), the toolchain, and what its suffix cache is keyed by.
 // On the wrapper's start-up path, so run without execa (see toolexec/run.ts).
+import * as path from 'node:path';
 import { stripToolexec } from '../goflags.ts';
 import { spawnTool } from '../toolexec/run.ts';
 
@@ -24,9 +25,8 @@ export async function goEnv(cwd: string, env: NodeJS.ProcessEnv): Promise<GoEnv>
   return out;
 }
 
-/** The main module's root directory, or `cwd` outside a module (as moduleRoot decides). */
-export function moduleRootOf(ge: GoEnv, cwd: string): string {
-  const gomod = ge.GOMOD;
+/** The main module's root directory for `go env GOMOD`, or `cwd` outside a module (GO111MODULE=off, no go.mod). */
+export function rootFromGoMod(gomod: string, cwd: string): string {
   if (gomod === '' || gomod === '/dev/null' || gomod === 'NUL') return cwd;
-  return gomod.slice(0, gomod.lastIndexOf('/')) || '/';
+  return path.dirname(gomod);
 }

@@ -11,7 +11,7 @@ import { JOBSERVER_ENV, VERSION_SUFFIX_ENV } from '../jobserver/protocol.ts';
 import { runtimeDir } from '../jobserver/runtime-dir.ts';
 import { logEvent } from '../log.ts';
 import { spawnTool, type Exit } from '../toolexec/run.ts';
-import { goEnv, moduleRootOf } from './goenv.ts';
+import { goEnv, rootFromGoMod } from './goenv.ts';
 import { readSuffix, suffixCacheKey, writeSuffix } from '../cache/suffix.ts';
 
 export interface WrapperOptions {
@@ -28,7 +28,7 @@ export async function runGoCommand(argv: string[], opts: WrapperOptions): Promis
   if (!inv.instrumented) return runGo(inv.args, process.env);
   const cwd = process.cwd();
   const ge = await goEnv(cwd, process.env);
-  const root = moduleRootOf(ge, cwd);
+  const root = rootFromGoMod(ge.GOMOD, cwd);
   const toolchain = { goroot: ge.GOROOT, version: ge.GOVERSION };
   const tool = buildID(opts.distDir);
   const key =

@@ -26,7 +26,6 @@ import (
 
 	"github.com/orchestrion-ts/go-helpers/api"
 	"github.com/orchestrion-ts/go-helpers/injector/advice"
-	"github.com/orchestrion-ts/go-helpers/injector/internal/dstrestore"
 	"github.com/orchestrion-ts/go-helpers/injector/lineinfo"
 	"github.com/orchestrion-ts/go-helpers/injector/may"
 	"github.com/orchestrion-ts/go-helpers/injector/nodectx"
@@ -485,11 +484,12 @@ func (r *run) weave(f *sourceFile, info *types.Info, pkg *types.Package, names *
 	}
 
 	canonicalizeImports(file)
-	// dst's restorer, minus a nil map key that crashes Go 1.26+ js/wasm on
-	// large files (see dstrestore's documentation).
-	newRestorer := func() *dstrestore.FileRestorer {
-		return &dstrestore.FileRestorer{
-			Restorer: dstrestore.NewRestorerWithImports(r.req.ImportPath, names),
+	// The wasm build patches this restorer (see go-helpers/README.md): on
+	// Go 1.26+ js/wasm, dst's own writes a nil map key that crashes on large
+	// files.
+	newRestorer := func() *decorator.FileRestorer {
+		return &decorator.FileRestorer{
+			Restorer: decorator.NewRestorerWithImports(r.req.ImportPath, names),
 			Name:     f.name,
 		}
 	}

@@ -3,13 +3,15 @@
 // Export data in `.a` archives is only readable by a matching go/types, so the module must be built
 // by the toolchain of the build being instrumented. Modules are cached under wasm/<go version>-<hash of
 // go-helpers sources>/, together with that toolchain's wasm_exec.js: a new Go version or an edited
-// go-helpers gives a new directory, never a stale file.
+// go-helpers gives a new directory, never a stale file. The build patches one statement of a
+// dependency (dst-patch.ts); the patch is part of the hash.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { execa } from 'execa';
 import { PROJECT_ROOT } from '../version.ts';
+import { DST_RESTORER_PATCH, patchedDstFlags } from './dst-patch.ts';
 const HELPERS_DIR = path.join(PROJECT_ROOT, 'go-helpers');
 
 export interface Toolchain {
@@ -52,7 +54,7 @@ export async function pathToolchain(cwd: string, env: NodeJS.ProcessEnv = proces
 }
 
 let helpersHashCache: string | undefined;
-/** Hash of go-helpers' build inputs (sources, go.mod, go.sum; not tests). */
+/** Hash of go-helpers' build inputs (sources, go.mod, go.sum; not tests) and of the patch of dst. */
 export function helpersHash(): string {
   if (helpersHashCache) return helpersHashCache;
   const h = createHash('sha256');
@@ -67,6 +69,7 @@ export function helpersHash(): string {
     }
   };
   walk(HELPERS_DIR);
+  h.update('dst-patch\0').update(JSON.stringify(DST_RESTORER_PATCH));
   return (helpersHashCache = h.digest('hex').slice(0, 16));
 }
 
@@ -104,6 +107,8 @@ async function buildInto(tc: Toolchain, dir: string, log: (msg: string) => void)
   // Build into a private directory and rename: concurrent builders never expose a partial file.
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
   fs.mkdirSync(tmp, { recursive: true });
+  // The patched dependency lives outside the cached directory, and only for the build.
+  const patchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orchestrion-wasm-dst-'));
   const t0 = Date.now();
   log(`building the wasm injector with ${tc.version} (${tc.goroot}) into ${dir}`);
   try {
@@ -119,7 +124,9 @@ async function buildInto(tc: Toolchain, dir: string, log: (msg: string) => void)
     };
     delete env[`ORCHESTRION_JOBSERVER_URL`];
     delete env.TOOLEXEC_IMPORTPATH;
-    await execa(path.join(tc.goroot, 'bin', 'go'), ['build', '-trimpath', '-o', path.join(tmp, 'injector.wasm'), '.'], {
+    const goBin = path.join(tc.goroot, 'bin', 'go');
+    const patchFlags = await patchedDstFlags(goBin, HELPERS_DIR, env, patchDir);
+    await execa(goBin, ['build', '-trimpath', ...patchFlags, '-o', path.join(tmp, 'injector.wasm'), '.'], {
       cwd: HELPERS_DIR,
       env,
       extendEnv: false,
@@ -143,6 +150,7 @@ async function buildInto(tc: Toolchain, dir: string, log: (msg: string) => void)
     throw new Error(`building the wasm injector with ${tc.version} failed: ${e.stderr?.trim() || e.message}`);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
+    fs.rmSync(patchDir, { recursive: true, force: true });
   }
 }
 

@@ -11,8 +11,6 @@ import (
 
 	"github.com/dave/dst"
 	"github.com/dave/dst/decorator"
-
-	"github.com/orchestrion-ts/go-helpers/injector/internal/dstrestore"
 )
 
 // Generated is the file name given to synthetic code.
@@ -21,7 +19,7 @@ const Generated = "<generated>"
 // Annotate adds the directives to file, which dec produced. newRestorer makes
 // the restorer that will be used to print the file, so that the line numbers
 // observed here are the final ones.
-func Annotate(dec *decorator.Decorator, file *dst.File, newRestorer func() *dstrestore.FileRestorer) error {
+func Annotate(dec *decorator.Decorator, file *dst.File, newRestorer func() *decorator.FileRestorer) error {
 	normalizeSpacing(file)
 
 	res := newRestorer()
@@ -43,7 +41,7 @@ type position struct {
 
 type annotator struct {
 	dec *decorator.Decorator
-	res *dstrestore.FileRestorer
+	res *decorator.FileRestorer
 
 	printed position // where the last visited node is printed
 	logical position // where it claims to be after directives

@@ -158,7 +158,7 @@ func (c *Context) ResolveType(expr dst.Expr) types.Type {
 	info := c.file.Types
 	if info == nil || expr == nil {
 		// A nil interface key must not reach NodeMap: on Go 1.26+ js/wasm
-		// that crashes once the map is large (see internal/dstrestore).
+		// that crashes once the map is large (see docs/wasm-bugs/).
 		return nil
 	}
 	an, ok := c.file.NodeMap[expr]

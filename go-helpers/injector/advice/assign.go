@@ -15,6 +15,7 @@ import (
 // any, is kept; the previous values are dropped).
 type AssignValue struct {
 	Template *code.Template
+	path     string
 }
 
 func init() {
@@ -23,11 +24,15 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		return &AssignValue{Template: t}, nil
+		return &AssignValue{Template: t, path: path}, nil
 	})
 }
 
 func (a *AssignValue) AddedImports() []string { return a.Template.AddedImports() }
+
+func (a *AssignValue) Templates() []TemplateUse {
+	return []TemplateUse{{a.Template, code.Expression, templatePath(a.path)}}
+}
 
 func (a *AssignValue) Apply(ctx *nodectx.Context) (bool, error) {
 	spec, ok := ctx.Node().(*dst.ValueSpec)

@@ -21,6 +21,7 @@ import (
 type AppendArgs struct {
 	Type   typed.TypeName
 	Values []*code.Template
+	path   string
 }
 
 // ReplaceFunction makes the matched *dst.CallExpr call another function
@@ -54,7 +55,7 @@ func init() {
 		if err != nil {
 			return nil, decode.Errorf(decode.Field(path, "type"), "%v", err)
 		}
-		a := &AppendArgs{Type: tn}
+		a := &AppendArgs{Type: tn, path: path}
 		for i, raw := range fields.Values {
 			t, err := templateObject(raw, decode.Item(decode.Field(path, "values"), i))
 			if err != nil {
@@ -85,6 +86,14 @@ func (a *AppendArgs) AddedImports() []string {
 	}
 	for _, t := range a.Values {
 		out = append(out, t.AddedImports()...)
+	}
+	return out
+}
+
+func (a *AppendArgs) Templates() []TemplateUse {
+	out := make([]TemplateUse, len(a.Values))
+	for i, t := range a.Values {
+		out[i] = TemplateUse{t, code.Expression, templatePath(decode.Item(decode.Field(a.path, "values"), i))}
 	}
 	return out
 }

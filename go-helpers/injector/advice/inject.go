@@ -16,6 +16,7 @@ import (
 type InjectDeclarations struct {
 	Template *code.Template
 	Links    []string
+	path     string
 }
 
 // maxInjections bounds the inject-declarations applied to one file.
@@ -31,7 +32,7 @@ func init() {
 			Links json.RawMessage `json:"links"`
 		}
 		_ = json.Unmarshal(value, &fields)
-		a := &InjectDeclarations{Template: t}
+		a := &InjectDeclarations{Template: t, path: path}
 		if !decode.IsNull(fields.Links) {
 			if a.Links, err = decodeLinks(fields.Links, decode.Field(path, "links")); err != nil {
 				return nil, err
@@ -43,6 +44,10 @@ func init() {
 
 func (a *InjectDeclarations) AddedImports() []string {
 	return append(a.Template.AddedImports(), a.Links...)
+}
+
+func (a *InjectDeclarations) Templates() []TemplateUse {
+	return []TemplateUse{{a.Template, code.Declarations, templatePath(a.path)}}
 }
 
 func (a *InjectDeclarations) Apply(ctx *nodectx.Context) (bool, error) {

@@ -16,6 +16,7 @@ type PrependStatements struct {
 	Template  *code.Template
 	order     int
 	namespace string
+	path      string
 }
 
 func init() {
@@ -32,7 +33,7 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		a := &PrependStatements{Template: t, order: DefaultOrder, namespace: DefaultNamespace}
+		a := &PrependStatements{Template: t, order: DefaultOrder, namespace: DefaultNamespace, path: path}
 		if knobs.Order != nil {
 			a.order = *knobs.Order
 		}
@@ -47,6 +48,10 @@ func (a *PrependStatements) Order() int        { return a.order }
 func (a *PrependStatements) Namespace() string { return a.namespace }
 
 func (a *PrependStatements) AddedImports() []string { return a.Template.AddedImports() }
+
+func (a *PrependStatements) Templates() []TemplateUse {
+	return []TemplateUse{{a.Template, code.Statements, templatePath(a.path)}}
+}
 
 func (a *PrependStatements) Apply(ctx *nodectx.Context) (bool, error) {
 	block, ok := ctx.Node().(*dst.BlockStmt)

@@ -68,6 +68,22 @@ func templateObject(value json.RawMessage, path string) (*code.Template, error) 
 	return decodeTemplate(f, path)
 }
 
+// TemplateUse is one code template of an advice: what its output must be,
+// and where it is in the aspect ("advice[0].prepend-statements.template").
+type TemplateUse struct {
+	Template *code.Template
+	Kind     code.Kind
+	Path     string
+}
+
+// Templated is implemented by advice that renders code templates.
+type Templated interface {
+	Templates() []TemplateUse
+}
+
+// templatePath is the path of the template string of the object at path.
+func templatePath(path string) string { return decode.Field(path, "template") }
+
 // decodeLinks decodes the `links` of a template: a sequence of import paths.
 func decodeLinks(raw json.RawMessage, path string) ([]string, error) {
 	var items []json.RawMessage

@@ -15,6 +15,7 @@ import (
 // wrapped: the template sees the value as its node.
 type WrapExpression struct {
 	Template *code.Template
+	path     string
 }
 
 func init() {
@@ -23,11 +24,15 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		return &WrapExpression{Template: t}, nil
+		return &WrapExpression{Template: t, path: path}, nil
 	})
 }
 
 func (a *WrapExpression) AddedImports() []string { return a.Template.AddedImports() }
+
+func (a *WrapExpression) Templates() []TemplateUse {
+	return []TemplateUse{{a.Template, code.Expression, templatePath(a.path)}}
+}
 
 func (a *WrapExpression) Apply(ctx *nodectx.Context) (bool, error) {
 	kve, isKV := ctx.Node().(*dst.KeyValueExpr)

@@ -14,6 +14,8 @@ import (
 type dot struct {
 	ctx *nodectx.Context
 	ph  placeholders
+	// probe: rendered for validation, on a representative node.
+	probe bool
 }
 
 // placeholders stand for syntax nodes in the rendered text: each is a

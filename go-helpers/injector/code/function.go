@@ -79,6 +79,10 @@ func (f *function) Returns(index int) (string, error) { return f.Result(index) }
 
 // ArgumentOfType is the name of the first parameter whose type matches.
 func (f *function) ArgumentOfType(typeName string) (string, error) {
+	return f.orProbe(f.argumentOfType(typeName))
+}
+
+func (f *function) argumentOfType(typeName string) (string, error) {
 	if f.typ == nil {
 		return "", nil
 	}
@@ -87,6 +91,10 @@ func (f *function) ArgumentOfType(typeName string) (string, error) {
 
 // ResultOfType is the name of the first result whose type matches.
 func (f *function) ResultOfType(typeName string) (string, error) {
+	return f.orProbe(f.resultOfType(typeName))
+}
+
+func (f *function) resultOfType(typeName string) (string, error) {
 	if f.typ == nil {
 		return "", nil
 	}
@@ -96,6 +104,10 @@ func (f *function) ResultOfType(typeName string) (string, error) {
 // ArgumentThatImplements: the first parameter of that exact type, else the
 // first whose type implements the interface.
 func (f *function) ArgumentThatImplements(iface string) (string, error) {
+	return f.orProbe(f.argumentThatImplements(iface))
+}
+
+func (f *function) argumentThatImplements(iface string) (string, error) {
 	if f.typ == nil {
 		return "", nil
 	}
@@ -104,6 +116,10 @@ func (f *function) ArgumentThatImplements(iface string) (string, error) {
 
 // ResultThatImplements: as ArgumentThatImplements, for results.
 func (f *function) ResultThatImplements(iface string) (string, error) {
+	return f.orProbe(f.resultThatImplements(iface))
+}
+
+func (f *function) resultThatImplements(iface string) (string, error) {
 	if f.typ == nil {
 		return "", nil
 	}
@@ -113,6 +129,10 @@ func (f *function) ResultThatImplements(iface string) (string, error) {
 // LastResultThatImplements: the last result of that exact type, else the
 // last one implementing the interface.
 func (f *function) LastResultThatImplements(iface string) (string, error) {
+	return f.orProbe(f.lastResultThatImplements(iface))
+}
+
+func (f *function) lastResultThatImplements(iface string) (string, error) {
 	if f.typ == nil || f.typ.Results == nil {
 		return "", nil
 	}
@@ -173,6 +193,16 @@ func (f *function) implementing(fields *dst.FieldList, iface, use string) (strin
 		}
 	}
 	return "", nil
+}
+
+// orProbe stands for a name a lookup by type did not find when the template
+// is rendered for validation: the representative function cannot have a
+// parameter of every type, and a real node may.
+func (f *function) orProbe(name string, err error) (string, error) {
+	if name == "" && err == nil && f.d.probe {
+		return "__probe__", nil
+	}
+	return name, err
 }
 
 func fieldStarts(fields *dst.FieldList) []int {

@@ -122,17 +122,26 @@ func (t *Template) compileStatements(ctx *nodectx.Context) ([]dst.Stmt, error) {
 	return decls[0].(*dst.FuncDecl).Body.List, nil
 }
 
-func (t *Template) compile(ctx *nodectx.Context, wrapper string) ([]dst.Decl, error) {
+// render executes the template within wrapper for the context's node.
+func (t *Template) render(ctx *nodectx.Context, wrapper string, probe bool) ([]byte, *dot, error) {
 	tmpl := template.Must(t.tmpl.Clone()).Funcs(funcs(ctx.Version()))
-	d := &dot{ctx: ctx}
+	d := &dot{ctx: ctx, probe: probe}
 	var buf bytes.Buffer
 	if err := tmpl.ExecuteTemplate(&buf, wrapper, d); err != nil {
+		return nil, nil, err
+	}
+	return buf.Bytes(), d, nil
+}
+
+func (t *Template) compile(ctx *nodectx.Context, wrapper string) ([]dst.Decl, error) {
+	src, d, err := t.render(ctx, wrapper, false)
+	if err != nil {
 		return nil, err
 	}
 
-	file, err := ctx.ParseSource(buf.Bytes())
+	file, err := ctx.ParseSource(src)
 	if err != nil {
-		return nil, fmt.Errorf("while parsing generated code: %w\n%s", err, numberLines(buf.String()))
+		return nil, fmt.Errorf("while parsing generated code: %w\n%s", err, numberLines(string(src)))
 	}
 
 	out := make([]dst.Decl, 0, len(file.Decls))

@@ -42,13 +42,14 @@ test('a template that does not parse', () => {
 });
 
 test('a Go syntax error in user code names the file and position', () => {
-  const { dir, exe, r } = buildFixture((d) => {
+  const { exe, r } = buildFixture((d) => {
     const p = path.join(d, 'lib', 'lib.go');
     fs.writeFileSync(p, fs.readFileSync(p, 'utf8').replace('return n + n', 'return n + +'));
   });
   assert.notEqual(r.code, 0, describeResult(r));
-  // cmd/go shortens the package directory in tool output to a relative path.
-  assert.match(r.stderr, new RegExp(`orchestrion: (${dir}/)?lib/lib\\.go:[78]:\\d+: `));
+  // The package is compiled unwoven: the compiler reports it, and cmd/go shortens the package
+  // directory in tool output to a relative path.
+  assert.match(r.stderr, /^(\.\/)?lib\/lib\.go:[78]:\d+: syntax error: /m);
   assert.ok(!fs.existsSync(exe));
 });
 

@@ -333,6 +333,9 @@ func stripPosition(s string) (string, bool) {
 	return rest2, true
 }
 
+// parse parses every file. A package with a syntax error is left unchanged
+// (the errors are only warnings): the compiler then reports it in its own
+// words, as a build without orchestrion would.
 func (r *run) parse(files []*sourceFile) bool {
 	ok := true
 	for _, f := range files {
@@ -342,10 +345,10 @@ func (r *run) parse(files []*sourceFile) bool {
 			var list scanner.ErrorList
 			if errors.As(err, &list) {
 				for _, e := range list {
-					r.fail(e.Pos.Filename, e.Pos.Line, e.Pos.Column, "", e.Msg)
+					r.warn(e.Pos.Filename, e.Pos.Line, e.Pos.Column, "", "syntax error, package left unchanged: "+e.Msg)
 				}
 			} else {
-				r.fail(f.name, 0, 0, "", err.Error())
+				r.warn(f.name, 0, 0, "", "package left unchanged: "+err.Error())
 			}
 			continue
 		}
@@ -390,13 +393,9 @@ func (r *run) typeCheck(files []*sourceFile, cfg *importConfig) (*types.Info, *t
 	if len(typeErrs) == 0 {
 		return info, pkg, true
 	}
-	for _, te := range typeErrs {
-		if strings.Contains(te.Msg, "requires newer Go version") {
-			pos := te.Fset.Position(te.Pos)
-			r.fail(pos.Filename, pos.Line, pos.Column, "", "type-checking: "+te.Msg)
-			return nil, nil, false
-		}
-	}
+	// Errors in the user's code (a language feature newer than -lang
+	// included) are the compiler's to report, in its own words: the package
+	// is compiled unchanged.
 	for i, te := range typeErrs {
 		if i == maxTypeWarnings {
 			r.warn("", 0, 0, "", fmt.Sprintf("%d more type-checking errors", len(typeErrs)-i))

@@ -30,9 +30,9 @@ test('a valid file yields its aspects as JSON, with positions inside them', () =
   assert.deepEqual(aspects[0]!.positionOf('advice.0.prepend-statements'), { line: 11, column: 11 });
 });
 
-function errorOf(text: string): ConfigError {
+function errorOf(text: string, schema: 'off' | 'error' = 'off'): ConfigError {
   try {
-    parseConfigYAML('/m/orchestrion.yml', text);
+    parseConfigYAML('/m/orchestrion.yml', text, { schema });
   } catch (err) {
     assert.ok(err instanceof ConfigError, String(err));
     return err;
@@ -46,15 +46,22 @@ test('malformed YAML names the file and position', () => {
 });
 
 const META = 'meta: {name: t, description: d}\n';
+const errorOfSchema = (text: string) => errorOf(text, 'error');
 
-test('missing keys, unknown keys and wrong types name the aspect', () => {
+test('missing keys and wrong types name the aspect; unknown keys only fail under the schema', () => {
   assert.match(errorOf(META + 'aspects:\n  - id: a\n    advice: []\n').message, /^\/m\/orchestrion\.yml:3:5: aspect "a": missing required key "join-point"/);
-  assert.match(errorOf(META + 'aspects:\n  - id: b\n    join-point: {}\n    advise: []\n    advice: []\n').message, /:5:5: aspect "b": unknown key "advise"/);
   assert.match(errorOf(META + 'aspects:\n  - id: c\n    tracer-internal: yes please\n    join-point: {}\n    advice: []\n').message, /:4:22: aspect "c": "tracer-internal" must be a boolean/);
-  assert.match(errorOf('aspect:\n  - id: d\n').message, /:1:1: unknown top-level key "aspect"/);
+  const unknownKey = META + 'aspects:\n  - id: b\n    join-point: {}\n    advise: []\n    advice: []\n';
+  assert.equal(parseConfigYAML('/m/orchestrion.yml', unknownKey).aspects.length, 1, "the build ignores unknown keys, as Orchestrion's decoder does");
+  assert.match(errorOf(unknownKey, 'error').message, /:5:5: aspect "b": unknown key "advise"/);
+  assert.match(errorOf('aspect:\n  - id: d\n', 'error').message, /:1:1: unknown key "aspect"|\(top level\)/);
+  const warnings: string[] = [];
+  parseConfigYAML('/m/orchestrion.yml', unknownKey, { schema: 'warn', warn: (w) => warnings.push(w) });
+  assert.match(warnings.join('\n'), /^\/m\/orchestrion\.yml:5:5: aspect "b": unknown key "advise" \(JSON Schema; the build accepts it\)$/);
 });
 
 test('the JSON Schema: wrong types and unknown join points deep inside an aspect are located', () => {
+  const errorOf = (text: string) => errorOfSchema(text);
   const jp = (j: string) => `${META}aspects:\n  - id: s\n    join-point:\n${j}\n    advice:\n      - add-blank-import: fmt\n`;
   const unknown = errorOf(jp('      function-bodie:\n        directive: x'));
   assert.match(unknown.message, /^\/m\/orchestrion\.yml:\d+:\d+: aspect "s": join-point/);

@@ -102,7 +102,9 @@ func TestAdviceDecodeErrors(t *testing.T) {
 	cases := []struct{ advice, want string }{
 		{`{"append-args":{"values":[{"template":"1"}]}}`, "advice.append-args: missing required key 'type'"},
 		{`{"append-args":{"type":"interface{}","values":[]}}`, `advice.append-args.type: invalid TypeName syntax: "interface{}"`},
-		{`{"append-args":{"type":"int","values":[{"imports":{}}]}}`, "advice.append-args.values[0].template: missing required key 'template'"},
+		// An absent template is the empty one (as in Orchestrion); an expression position needs one expression.
+		{`{"append-args":{"type":"int","values":[{"imports":{}}]}}`, "advice.append-args.values[0].template: template must produce exactly 1 statement, but produced 0 statements"},
+		{`{"prepend-statements":{"imports":["fmt"]}}`, "advice.prepend-statements.imports: expected a mapping, got a sequence"},
 		{`{"add-struct-field":{"type":"int"}}`, "advice.add-struct-field: missing required key 'name'"},
 		{`{"add-struct-field":{"name":"x","type":"[]int"}}`, `advice.add-struct-field.type: invalid TypeName syntax: "[]int"`},
 		{`{"add-blank-import":["a"]}`, "advice.add-blank-import: expected a string, got a sequence"},

@@ -45,14 +45,28 @@ interface ListedPackage {
   ImportPath: string;
   Dir?: string;
   Standard?: boolean;
-  Module?: { Path: string; Version?: string; Sum?: string; Replace?: { Path: string; Version?: string; Dir?: string } };
+  Module?: { Path: string; Version?: string; Sum?: string; Dir?: string; Replace?: { Path: string; Version?: string; Dir?: string } };
   GoFiles?: string[];
   CgoFiles?: string[];
+  CFiles?: string[];
+  CXXFiles?: string[];
+  HFiles?: string[];
   SFiles?: string[];
+  SysoFiles?: string[];
   EmbedFiles?: string[];
   OtherFiles?: string[];
   Error?: { Err: string };
 }
+
+/** The files of a package that its compile reads, whose names (and, for local packages, contents) are hashed. */
+const FILE_LISTS = ['GoFiles', 'CgoFiles', 'CFiles', 'CXXFiles', 'HFiles', 'SFiles', 'SysoFiles', 'EmbedFiles', 'OtherFiles'] as const;
+
+/**
+ * Build flags that cannot change a compiled package: leaving them out keeps a change of, say,
+ * `-ldflags -X main.version=…` from invalidating every compile. Every other flag goes into the
+ * fingerprint as given (a change of those rebuilds every package anyway).
+ */
+const LINK_ONLY_FLAGS = new Set(['ldflags', 'buildvcs', 'modcacherw', 'installsuffix', 'pkgdir']);
 
 /** The values of a stream of concatenated JSON objects, as `go list -json` prints them. */
 export function* jsonStream(text: string): Generator<unknown> {
@@ -78,18 +92,32 @@ export interface InjectablesFingerprint {
 }
 
 /**
- * Hash of everything the injectable packages are built from: module@version for immutable modules,
- * file contents for local ones (replaced by a directory, workspace or main modules). Throws an error
- * naming the aspect when an injected package cannot be found.
+ * Hash of everything an injectable package's export data depends on that cmd/go's key for the
+ * package importing it does not see (it does not know the import): each package of the closure
+ * with its directory (module cache, replace target, vendor/ or workspace module: a switch of mode
+ * moves it), its module, the names of the files the build's tags select, the contents of every
+ * file outside the read-only module cache, and the build flags that apply per package
+ * (`-gcflags=pattern=…`, `-overlay`, …). Listed with the build's own flags, so `-tags`, `-mod` and
+ * GOFLAGS select what the build will compile. Throws an error naming the aspect when an injected
+ * package cannot be found.
  */
-export async function injectablesFingerprint(root: string, injected: Map<string, string>, env: NodeJS.ProcessEnv): Promise<InjectablesFingerprint> {
+export async function injectablesFingerprint(root: string, injected: Map<string, string>, env: NodeJS.ProcessEnv, buildFlags: string[] = []): Promise<InjectablesFingerprint> {
   if (injected.size === 0) return { hash: '', inputs: [] };
   const inputs: string[] = [];
   const paths = [...injected.keys()].sort();
-  const fields = 'ImportPath,Dir,Standard,Module,GoFiles,CgoFiles,SFiles,EmbedFiles,OtherFiles,Error';
-  const r = await execa('go', ['list', '-e', '-deps', `-json=${fields}`, '--', ...paths], { cwd: root, env, reject: false });
+  const fields = ['ImportPath', 'Dir', 'Standard', 'Module', ...FILE_LISTS, 'Error'].join(',');
+  const [r, modcache] = await Promise.all([
+    execa('go', ['list', '-e', '-deps', `-json=${fields}`, ...buildFlags, '--', ...paths], { cwd: root, env, reject: false }),
+    execa('go', ['env', 'GOMODCACHE'], { cwd: root, env, reject: false }),
+  ]);
   if (r.exitCode !== 0) throw new Error(`go list ${paths.join(' ')}: ${r.stderr.trim()}`);
+  const readOnly = modcache.exitCode === 0 && modcache.stdout.trim() !== '' ? modcache.stdout.trim() + path.sep : undefined;
   const h = createHash('sha256');
+  for (const f of buildFlags) {
+    const name = /^-+([^=]+)/.exec(f)?.[1] ?? '';
+    if (!LINK_ONLY_FLAGS.has(name)) h.update(`flag\0${f}\0`);
+    if (name === 'overlay') hashOverlay(h, f.slice(f.indexOf('=') + 1), root, inputs);
+  }
   const problems: string[] = [];
   for (const raw of jsonStream(r.stdout)) {
     const pkg = raw as ListedPackage;
@@ -97,13 +125,13 @@ export async function injectablesFingerprint(root: string, injected: Map<string,
       problems.push(`aspect ${JSON.stringify(injected.get(pkg.ImportPath))} injects "${pkg.ImportPath}", which cannot be found: ${pkg.Error.Err}`);
       continue;
     }
-    if (pkg.Standard || !pkg.Module) continue; // the toolchain's own identity is already in the -V=full line
     const m = pkg.Module;
-    const immutable = m.Version !== undefined && m.Version !== '' && !(m.Replace && !m.Replace.Version);
-    h.update(`${pkg.ImportPath}\0${m.Path}@${m.Version ?? ''}\0${m.Sum ?? ''}\0${m.Replace ? `${m.Replace.Path}@${m.Replace.Version ?? ''}` : ''}\0`);
-    if (immutable || !pkg.Dir) continue;
+    const files = FILE_LISTS.flatMap((k) => pkg[k] ?? []).sort();
+    h.update(`pkg\0${pkg.ImportPath}\0${pkg.Dir ?? ''}\0${files.join('\0')}\0`);
+    if (m) h.update(`mod\0${m.Path}@${m.Version ?? ''}\0${m.Sum ?? ''}\0${m.Replace ? `${m.Replace.Path}@${m.Replace.Version ?? ''}` : ''}\0`);
+    // The toolchain's own sources are identified by the -V=full line; the module cache is read-only.
+    if (pkg.Standard || !pkg.Dir || (readOnly !== undefined && pkg.Dir.startsWith(readOnly))) continue;
     inputs.push(pkg.Dir); // a file added or removed changes the directory
-    const files = [...(pkg.GoFiles ?? []), ...(pkg.CgoFiles ?? []), ...(pkg.SFiles ?? []), ...(pkg.EmbedFiles ?? []), ...(pkg.OtherFiles ?? [])].sort();
     for (const f of files) {
       const file = path.join(pkg.Dir, f);
       inputs.push(file);
@@ -118,4 +146,28 @@ export async function injectablesFingerprint(root: string, injected: Map<string,
   }
   if (problems.length > 0) throw new Error(problems.join('\n'));
   return { hash: h.digest('hex'), inputs };
+}
+
+/** The files an `-overlay` substitutes: the build compiles their contents, not what is on disk. */
+function hashOverlay(h: ReturnType<typeof createHash>, overlayFile: string, root: string, inputs: string[]): void {
+  const file = path.resolve(root, overlayFile);
+  inputs.push(file);
+  let replace: Record<string, string> = {};
+  try {
+    const text = fs.readFileSync(file);
+    h.update(text);
+    replace = (JSON.parse(text.toString('utf8')) as { Replace?: Record<string, string> }).Replace ?? {};
+  } catch {
+    h.update('<unreadable overlay>');
+  }
+  for (const target of Object.values(replace).sort()) {
+    if (target === '') continue;
+    const abs = path.resolve(path.dirname(file), target);
+    inputs.push(abs);
+    try {
+      h.update(fs.readFileSync(abs));
+    } catch {
+      h.update('<unreadable>');
+    }
+  }
 }

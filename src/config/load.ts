@@ -6,11 +6,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execa } from 'execa';
-import { LineCounter, isMap, isSeq, parseDocument, type Node as YAMLNode, type YAMLMap } from 'yaml';
+import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments, type Node as YAMLNode, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { Aspect } from '../wasm/api.ts';
 import { BUILTIN_ASPECTS, BUILTIN_FILE, ORCHESTRION_PKG } from './builtin.ts';
 import { schemaErrors } from './schema.ts';
-import { toolGoImports } from './toolgo.ts';
+import { jsonStream } from './injectables.ts';
+import { ToolGoSyntaxError, toolGoImportSpecs, type ToolImport } from './toolgo.ts';
 
 export const CONFIG_YML = 'orchestrion.yml';
 export const TOOL_GO = 'orchestrion.tool.go';
@@ -29,6 +30,8 @@ export interface LoadedConfig {
   aspects: SourcedAspect[];
   /** Every file the configuration depends on (for change detection): tool files, YAML files, go.mod, go.sum. */
   files: string[];
+  /** Schema-only problems, when loaded with `schema: 'warn'`. */
+  warnings: string[];
 }
 
 export class ConfigError extends Error {
@@ -43,24 +46,38 @@ export class ConfigError extends Error {
   }
 }
 
-const TOP_LEVEL_KEYS = new Set(['meta', 'aspects', 'extends']);
-const ASPECT_KEYS = new Set(['id', 'join-point', 'advice', 'tracer-internal']);
-
 /** A parsed orchestrion.yml: its own aspects and its extends entries (relative paths, in order). */
 export interface ParsedYAML {
   aspects: SourcedAspect[];
   extends: { entry: string; position: { line: number; column: number } }[];
 }
 
+/**
+ * When the JSON Schema is applied: `off` at build time (Orchestrion's compile-time loader never
+ * runs it: only what its decoders check is an error), `warn` for `lint` (schema-only problems are
+ * reported beside a valid configuration), `error` for `pin -validate`.
+ */
+export type SchemaMode = 'off' | 'warn' | 'error';
+
 export interface LoadOptions {
-  /** Validate every YAML document against the JSON Schema (default). `orchestrion pin` without `-validate` does not. */
-  schema?: boolean;
+  /** Default `off`: the build's loader. */
+  schema?: SchemaMode;
+  /** Receives schema-only problems under `warn`, as `file:line:col: message`. */
+  warn?: (warning: string) => void;
 }
 
-/** Parses, structure-checks and (unless `schema` is false) schema-validates one orchestrion.yml document. */
-export function parseConfigYAML(file: string, text: string, { schema = true }: LoadOptions = {}): ParsedYAML {
+/**
+ * Parses and decodes one orchestrion.yml document with the rules of Orchestrion's YAML decoders
+ * (goccy/go-yaml into its structs, no strict mode): unknown keys are ignored, `meta` is optional,
+ * scalars convert to strings, a null value counts as absent; what does not decode (a scalar where
+ * a mapping or sequence belongs, an aspect without `join-point` or `advice`, a non-boolean
+ * `tracer-internal`, duplicate keys) is an error. Join points and advice are decoded by the injector.
+ */
+export function parseConfigYAML(file: string, text: string, { schema = 'off', warn }: LoadOptions = {}): ParsedYAML {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  // Every document of the stream must parse; only the first is decoded (as goccy's Decoder does).
+  const docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const doc = Array.isArray(docs) ? docs[0] : undefined;
   const posAt = (offset: number) => {
     const p = lc.linePos(offset);
     return { line: p.line, column: p.col };
@@ -69,65 +86,106 @@ export function parseConfigYAML(file: string, text: string, { schema = true }: L
     const { line, column } = posAt(node?.range?.[0] ?? 0);
     throw new ConfigError(file, line, column, msg);
   };
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    const { line, column } = posAt(e.pos[0]);
-    throw new ConfigError(file, line, column, `malformed YAML: ${e.message.split('\n')[0]}`);
+  for (const d of Array.isArray(docs) ? docs : []) {
+    if (d.errors.length > 0) {
+      const e = d.errors[0]!;
+      const { line, column } = posAt(e.pos[0]);
+      throw new ConfigError(file, line, column, `malformed YAML: ${e.message.split('\n')[0]}`);
+    }
   }
-  const top = doc.contents;
-  if (top === null) return fail(null, 'empty configuration: expected "meta" and "aspects" or "extends"');
+  const top = doc?.contents ?? null;
+  if (top === null || isNull(top)) return fail(null, 'empty configuration: expected "aspects" or "extends"');
   if (!isMap(top)) return fail(top, 'expected a mapping with "meta" and "aspects" or "extends"');
-  for (const pair of top.items) {
-    const key = String((pair.key as YAMLNode).toJSON());
-    if (!TOP_LEVEL_KEYS.has(key)) fail(pair.key as YAMLNode, `unknown top-level key "${key}" (expected meta, aspects, extends)`);
+  const present = (n: YAMLNode | undefined): n is YAMLNode => n !== undefined && !isNull(n);
+  const meta = top.get('meta', true) as YAMLNode | undefined;
+  if (present(meta)) {
+    if (!isMap(meta)) fail(meta, `"meta" must be a mapping, not ${kindOf(meta)}`);
+    for (const pair of (meta as YAMLMap).items) {
+      const v = pair.value as YAMLNode | null;
+      if (v && !isScalar(v)) fail(v, `meta.${String((pair.key as YAMLNode).toJSON())}: expected a string, not ${kindOf(v)}`);
+    }
+  }
+  const extendsNode = top.get('extends', true) as YAMLNode | undefined;
+  if (present(extendsNode)) {
+    if (!isSeq(extendsNode)) fail(extendsNode, `"extends" must be a sequence of paths, not ${kindOf(extendsNode)}`);
+    for (const n of (extendsNode as YAMLSeq).items as YAMLNode[]) if (!isScalar(n)) fail(n, `extends: expected a path, not ${kindOf(n)}`);
   }
   const aspectsNode = top.get('aspects', true) as YAMLNode | undefined;
-  if (aspectsNode !== undefined && !isSeq(aspectsNode)) fail(aspectsNode, '"aspects" must be a sequence');
-  const aspectNodes = aspectsNode ? ((aspectsNode as unknown as { items: YAMLNode[] }).items ?? []) : [];
+  if (present(aspectsNode) && !isSeq(aspectsNode)) fail(aspectsNode, `"aspects" must be a sequence, not ${kindOf(aspectsNode)}`);
+  const aspectNodes = present(aspectsNode) ? ((aspectsNode as YAMLSeq).items as YAMLNode[]) : [];
   const idOf = (index: number) => {
     const n = aspectNodes[index];
     const id = isMap(n) ? (n.get('id') as unknown) : undefined;
-    return typeof id === 'string' && id !== '' ? id : `#${index}`;
+    return id !== undefined && id !== null && typeof id !== 'object' && String(id) !== '' ? String(id) : `#${index}`;
   };
   aspectNodes.forEach((node, index) => {
-    if (!isMap(node)) fail(node, `aspects[${index}]: expected a mapping with "id", "join-point" and "advice"`);
+    if (!isMap(node)) fail(node, `aspects[${index}]: expected a mapping with "id", "join-point" and "advice", not ${kindOf(node)}`);
     const map = node as unknown as YAMLMap;
     const label = `aspect ${JSON.stringify(idOf(index))}`;
-    for (const pair of map.items) {
-      const key = String((pair.key as YAMLNode).toJSON());
-      if (!ASPECT_KEYS.has(key)) fail(pair.key as YAMLNode, `${label}: unknown key "${key}" (expected id, join-point, advice, tracer-internal)`);
-    }
-    if (!map.has('join-point')) fail(node, `${label}: missing required key "join-point"`);
-    if (!map.has('advice')) fail(node, `${label}: missing required key "advice"`);
+    const id = map.get('id', true) as YAMLNode | undefined;
+    if (present(id) && !isScalar(id)) fail(id, `${label}: "id" must be a string, not ${kindOf(id)}`);
+    if (!present(map.get('join-point', true) as YAMLNode | undefined)) fail(node, `${label}: missing required key "join-point"`);
+    if (!present(map.get('advice', true) as YAMLNode | undefined)) fail(node, `${label}: missing required key "advice"`);
     const ti = map.get('tracer-internal', true) as YAMLNode | undefined;
-    if (ti !== undefined && typeof ti.toJSON() !== 'boolean') fail(ti, `${label}: "tracer-internal" must be a boolean`);
+    if (present(ti) && typeof ti.toJSON() !== 'boolean') fail(ti, `${label}: "tracer-internal" must be a boolean (true or false)`);
   });
 
-  // The schema: everything the structure checks above do not say more clearly.
-  const json = doc.toJSON() as unknown;
-  const problem = schema ? schemaErrors(json)[0] : undefined;
-  if (problem) {
-    const segs = problem.instancePath.split('/').slice(1).map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
-    const node = nodeAt(top, segs.join('.')) ?? top;
-    const aspectLabel = segs[0] === 'aspects' && segs[1] !== undefined ? `aspect ${JSON.stringify(idOf(Number(segs[1])))}: ` : '';
-    const where = segs.slice(segs[0] === 'aspects' ? 2 : 0).join('.') || '(top level)';
-    fail(node, `${aspectLabel}${where}: ${problem.message}`);
+  // The schema (lint, pin -validate): what Orchestrion's documentation requires beyond its decoders.
+  const json = doc!.toJSON() as Record<string, unknown>;
+  if (schema !== 'off') {
+    const problem = schemaErrors(json)[0];
+    if (problem) {
+      const segs = problem.instancePath.split('/').slice(1).map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
+      const container = nodeAt(top, segs.join('.')) ?? top;
+      // An unknown key is pointed at itself, not at the mapping holding it.
+      const keyNode = problem.unknownKey !== undefined && isMap(container) ? (container.items.find((p) => String((p.key as YAMLNode).toJSON()) === problem.unknownKey)?.key as YAMLNode | undefined) : undefined;
+      const node = keyNode ?? container;
+      const aspectLabel = segs[0] === 'aspects' && segs[1] !== undefined ? `aspect ${JSON.stringify(idOf(Number(segs[1])))}: ` : '';
+      const where = segs.slice(segs[0] === 'aspects' ? 2 : 0).join('.') || (aspectLabel !== '' && keyNode ? '' : '(top level)');
+      const message = `${aspectLabel}${where === '' ? '' : `${where}: `}${problem.message}`;
+      if (schema === 'error' || !warn) return fail(node, message);
+      const { line, column } = posAt(node.range?.[0] ?? 0);
+      warn(`${file}:${line}:${column}: ${message} (JSON Schema; the build accepts it)`);
+    }
   }
 
   // The aspects as the whole document converts them: aliases (`template: *shared`) are resolved
   // against the document's anchors, which converting a node on its own cannot do.
-  const converted = (json as { aspects?: Aspect[] }).aspects ?? [];
+  const converted = (json.aspects as Aspect[] | null | undefined) ?? [];
   const aspects = aspectNodes.map((node, index): SourcedAspect => {
-    const aspect = converted[index]!;
-    if (!Array.isArray(aspect.advice)) aspect.advice = [aspect.advice];
-    if (typeof aspect.id !== 'string' || aspect.id === '') aspect.id = idOf(index);
+    const raw = converted[index]!;
+    // Keys the decoders ignore are left out: they mean nothing, and must not change the suffix.
+    const advice = numbersAsStrings(raw.advice);
+    const aspect: Aspect = { id: idOf(index), 'join-point': numbersAsStrings(raw['join-point']), advice: Array.isArray(advice) ? advice : [advice] };
+    if (raw['tracer-internal'] === true) aspect['tracer-internal'] = true;
     return { aspect, file, positionOf: (p) => posAt(nodeAt(node, p)?.range?.[0] ?? node.range?.[0] ?? 0) };
   });
-  const extendsNode = top.get('extends', true) as YAMLNode | undefined;
-  const ext = isSeq(extendsNode)
-    ? (extendsNode.items as YAMLNode[]).map((n) => ({ entry: String(n.toJSON()), position: posAt(n.range?.[0] ?? 0) }))
+  const ext = present(extendsNode)
+    ? ((extendsNode as YAMLSeq).items as YAMLNode[]).filter((n) => !isNull(n)).map((n) => ({ entry: String(n.toJSON()), position: posAt(n.range?.[0] ?? 0) }))
     : [];
   return { aspects, extends: ext };
+}
+
+/**
+ * Numbers as the strings Orchestrion's decoder makes of them: no join point or advice field is
+ * numeric, and goccy/go-yaml decodes a number into a string field as its text (`package-name: 5`).
+ */
+function numbersAsStrings(v: unknown): unknown {
+  if (typeof v === 'number') return String(v);
+  if (Array.isArray(v)) return v.map(numbersAsStrings);
+  if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, numbersAsStrings(x)]));
+  return v;
+}
+
+function isNull(n: YAMLNode): boolean {
+  return isScalar(n) && n.value === null;
+}
+
+function kindOf(n: YAMLNode): string {
+  if (isMap(n)) return 'a mapping';
+  if (isSeq(n)) return 'a sequence';
+  if (isScalar(n)) return typeof n.value === 'string' ? `the string ${JSON.stringify(n.value)}` : `${JSON.stringify(n.value)}`;
+  return 'a value of another kind';
 }
 
 /** Finds the node at a path as the injector writes it (`join-point.function-body`, `advice[0].prepend-statements.template`). */
@@ -155,6 +213,7 @@ const builtinAspects = (): SourcedAspect[] =>
 /** One loading of a configuration tree; files reached twice contribute at their first position (config.md §1.5). */
 class Loader {
   readonly files = new Set<string>();
+  readonly warnings: string[] = [];
   private readonly loaded = new Set<string>();
   private readonly env: NodeJS.ProcessEnv;
   /** The main module's root: every import, however deep, resolves in its build list (as in Orchestrion). */
@@ -163,7 +222,7 @@ class Loader {
   constructor(env: NodeJS.ProcessEnv, root: string, options: LoadOptions) {
     this.env = env;
     this.root = root;
-    this.options = options;
+    this.options = { ...options, warn: (w) => this.warnings.push(w) };
   }
 
   /** Aspects of a package directory: its tool file's imports first, then its own orchestrion.yml. */
@@ -181,51 +240,60 @@ class Loader {
   }
 
   private async toolImports(file: string, src: string): Promise<SourcedAspect[]> {
-    let imports: string[];
+    let imports: ToolImport[];
     try {
-      imports = toolGoImports(src, file);
+      imports = toolGoImportSpecs(src, file);
     } catch (err) {
-      throw new ConfigError(file, 0, 0, (err as Error).message.replace(`${file}: `, ''));
+      if (err instanceof ToolGoSyntaxError) throw new ConfigError(file, err.line, err.column, err.reason);
+      throw err;
     }
     const out: SourcedAspect[] = [];
-    const others = imports.filter((p) => p !== ORCHESTRION_PKG);
+    const others = imports.filter((i) => i.path !== ORCHESTRION_PKG);
     const dirs = others.length > 0 ? await this.locate(this.root, others, file) : new Map<string, string>();
     for (const imp of imports) {
-      if (imp === ORCHESTRION_PKG) {
+      if (imp.path === ORCHESTRION_PKG) {
         out.push(...builtinAspects());
         continue;
       }
       try {
-        out.push(...(await this.packageDir(dirs.get(imp)!)));
+        out.push(...(await this.packageDir(dirs.get(imp.path)!)));
       } catch (err) {
         if (err instanceof ConfigError) throw err;
-        throw new ConfigError(file, 0, 0, `in "${imp}" imported from "${file}": ${(err as Error).message}`);
+        throw new ConfigError(file, imp.line, imp.column, `import ${JSON.stringify(imp.path)}: ${(err as Error).message}`);
       }
     }
     return out;
   }
 
   /**
-   * Directories of packages, resolved in the module of `cwd` (one `go list` per tool file). A
-   * package whose only files are excluded by build constraints (such as dd-trace-go's
-   * `orchestrion/all/v2`, a lone `//go:build tools` file) still has a directory, as in Orchestrion.
+   * Directories of the imports of the tool file `from`, resolved in the module of `cwd` (one `go
+   * list` per tool file). A package whose only files are excluded by build constraints (such as
+   * dd-trace-go's `orchestrion/all/v2`, a lone `//go:build tools` file) still has a directory, as in
+   * Orchestrion. An import that does not resolve is reported at its import spec, with go's whole
+   * message (its advice, such as the `go get` line to run, included).
    */
-  private async locate(cwd: string, pkgs: string[], from: string): Promise<Map<string, string>> {
-    const format = '{{.ImportPath}}\t{{.Dir}}\t{{if .Error}}{{if or .GoFiles (not .IgnoredGoFiles)}}{{.Error}}{{end}}{{end}}';
-    const r = await execa('go', ['list', '-e', '-f', format, '--', ...pkgs], {
+  private async locate(cwd: string, imports: ToolImport[], from: string): Promise<Map<string, string>> {
+    const pkgs = [...new Set(imports.map((i) => i.path))];
+    const r = await execa('go', ['list', '-e', '-json=ImportPath,Dir,GoFiles,IgnoredGoFiles,Error', '--', ...pkgs], {
       cwd,
       env: this.env,
       reject: false,
     });
-    if (r.exitCode !== 0) throw new ConfigError(from, 0, 0, `go list ${pkgs.join(' ')}: ${r.stderr.trim()}`);
+    const at = (imp: string) => imports.find((i) => i.path === imp) ?? { line: 0, column: 0 };
+    const fail = (imp: string, why: string) => {
+      const { line, column } = at(imp);
+      return new ConfigError(from, line, column, `import ${JSON.stringify(imp)}: ${why}`);
+    };
+    if (r.exitCode !== 0) throw new ConfigError(from, 0, 0, `go list ${pkgs.join(' ')}: ${String(r.stderr ?? '').trim() || r.message}`);
     const dirs = new Map<string, string>();
-    for (const line of r.stdout.split('\n')) {
-      if (line === '') continue;
-      const [imp, dir, err] = line.split('\t');
-      if (err || !dir) throw new ConfigError(from, 0, 0, `in "${imp}" imported from "${from}": ${err || 'package not found'}`);
-      dirs.set(imp!, dir);
+    for (const raw of jsonStream(r.stdout)) {
+      const pkg = raw as { ImportPath: string; Dir?: string; GoFiles?: string[]; IgnoredGoFiles?: string[]; Error?: { Err: string } };
+      // A package with only ignored files reports "build constraints exclude all Go files": not an error here.
+      const excludedOnly = (pkg.GoFiles?.length ?? 0) === 0 && (pkg.IgnoredGoFiles?.length ?? 0) > 0;
+      if ((pkg.Error && !excludedOnly) || !pkg.Dir) throw fail(pkg.ImportPath, pkg.Error?.Err.trim() || 'package not found');
+      dirs.set(pkg.ImportPath, pkg.Dir);
     }
-    for (const p of pkgs) if (!dirs.has(p)) throw new ConfigError(from, 0, 0, `in "${p}" imported from "${from}": go list found no package`);
+    for (const p of pkgs) if (!dirs.has(p)) throw fail(p, 'go list found no package');
     return dirs;
   }
 
@@ -274,7 +342,7 @@ export async function loadConfig(root: string, env: NodeJS.ProcessEnv = process.
   const aspects = await loader.packageDir(root);
   loader.files.add(path.join(root, 'go.mod'));
   loader.files.add(path.join(root, 'go.sum'));
-  return { root, aspects, files: [...loader.files] };
+  return { root, aspects, files: [...loader.files], warnings: loader.warnings };
 }
 
 /**

@@ -9,6 +9,8 @@ export interface SchemaProblem {
   /** JSON pointer into the document (`/aspects/0/join-point`). */
   instancePath: string;
   message: string;
+  /** For a key the schema does not allow there: the key, so the message can point at it. */
+  unknownKey?: string;
 }
 
 /** The schema's complaints about a document, most specific first; empty when it is valid. */
@@ -19,7 +21,11 @@ export function schemaErrors(doc: unknown): SchemaProblem[] {
   // Alternatives (oneOf/anyOf) report every branch; the deepest complaint is the one that explains.
   const depth = (e: ErrorObject) => e.instancePath.split('/').length * 2 + (['oneOf', 'anyOf', 'if', 'not'].includes(e.keyword) ? 0 : 1);
   errors.sort((a, b) => depth(b) - depth(a));
-  return errors.map((e) => ({ instancePath: e.instancePath, message: describe(e) }));
+  return errors.map((e) => ({
+    instancePath: e.instancePath,
+    message: describe(e),
+    ...(e.keyword === 'additionalProperties' ? { unknownKey: String((e.params as { additionalProperty: unknown }).additionalProperty) } : {}),
+  }));
 }
 
 function describe(e: ErrorObject): string {

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import type * as net from 'node:net';
 import type { Duplex } from 'node:stream';
 import * as path from 'node:path';
-import { ConfigError, loadConfig, type LoadedConfig, type SourcedAspect } from '../config/load.ts';
+import { ConfigError, loadConfig, type LoadedConfig, type SchemaMode, type SourcedAspect } from '../config/load.ts';
 import { versionSuffix } from '../config/fingerprint.ts';
 import { injectablesFingerprint, injectedPaths, jsonStream } from '../config/injectables.ts';
 import { fileMayMatch, packageClause, packageMayMatch, type PackageContext } from '../config/prefilter.ts';
@@ -14,7 +14,7 @@ import { logEvent } from '../log.ts';
 import { InjectorPool } from '../pool/pool.ts';
 import { PROJECT_ROOT, toolBuildID, toolVersion } from '../version.ts';
 import { ensureWasm, helpersHash, toolchainOfTool, type Toolchain } from '../wasm/module.ts';
-import { execa } from 'execa';
+import { execa, type ResultPromise } from 'execa';
 import { childBuildArgs, parseGoFlags, stripToolexec } from '../goflags.ts';
 import { goQuote } from '../gocommand.ts';
 import { instrumentCacheKey, readInstrumentResult, writeInstrumentResult } from '../cache/instrument.ts';
@@ -49,12 +49,16 @@ export interface ServerOptions {
    * the aspects again nor fingerprints the injectables.
    */
   knownSuffix?: string;
+  /** JSON Schema checking of the YAML files: `off` for builds (as Orchestrion's compile-time loader), `warn` for lint. */
+  schema?: SchemaMode;
 }
 
 /** What `prepare` answers: the suffix, and the files and directories it was computed from. */
 export interface Prepared {
   suffix: string;
   inputs: string[];
+  /** Schema-only problems (`schema: 'warn'`). */
+  warnings?: string[];
 }
 
 interface ConfigState extends Prepared {
@@ -129,12 +133,14 @@ export class JobServer {
    * names the file, position and aspect. Called by `orchestrion go` before it runs `go`.
    */
   async prepare(tc: Toolchain): Promise<Prepared> {
-    const { suffix, inputs } = await this.currentConfig(tc);
-    return { suffix, inputs };
+    const { suffix, inputs, config } = await this.currentConfig(tc);
+    return { suffix, inputs, warnings: config.warnings };
   }
 
   async close(): Promise<void> {
     for (const s of this.sockets) s.destroy();
+    // Their compiles fail once the server is gone: they would only keep building for nothing.
+    for (const c of this.children) c.kill('SIGTERM');
     const server = this.server;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
     const pools = [...this.pools.values()];
@@ -240,7 +246,7 @@ export class JobServer {
 
   private async loadConfigState(tc: Toolchain, knownSuffix?: string): Promise<ConfigState> {
     const goEnv = { ...process.env, GOFLAGS: stripToolexec(process.env.GOFLAGS) };
-    const config = await loadConfig(this.opts.root, goEnv);
+    const config = await loadConfig(this.opts.root, goEnv, { schema: this.opts.schema ?? 'off' });
     const sig = signature(config.files);
     if (knownSuffix !== undefined) {
       logEvent('config.load', { root: this.opts.root, aspects: config.aspects.length, suffix: knownSuffix, cached: true });
@@ -256,7 +262,7 @@ export class JobServer {
       }
     }
     // Injected packages are invisible to cmd/go's cache keys: their sources go into the suffix.
-    const injectables = await injectablesFingerprint(this.opts.root, injectedPaths(config.aspects), goEnv);
+    const injectables = await injectablesFingerprint(this.opts.root, injectedPaths(config.aspects), goEnv, this.buildFlags());
     const suffix = versionSuffix(
       toolVersion(),
       toolBuildID(helpersHash()),
@@ -340,8 +346,12 @@ export class JobServer {
     });
     for (const w of res.warnings ?? []) logEvent('instrument.warning', { importPath: p.importPath, ...w });
     logEvent('instrument', { importPath: p.importPath, modified: (res.files ?? []).map((f) => f.path) });
+    // The configuration file of each aspect, for compile errors in generated code.
+    const fileOf = new Map(kept.map((a) => [a.aspect.id, a.file]));
     return {
-      files: res.files ?? [],
+      files: (res.files ?? []).map(({ generated, ...f }) =>
+        generated ? { ...f, generated: generated.map((aspect) => ({ aspect, file: fileOf.get(aspect) ?? '' })) } : f,
+      ),
       references: res.references ?? [],
       langLevel: res.langLevel ?? '',
       errors: res.errors ?? [],
@@ -350,6 +360,8 @@ export class JobServer {
   }
 
   private readonly resolutions = new Map<string, Promise<Record<string, string>>>();
+  /** Child builds running; close() kills them, so that none outlives the server. */
+  private readonly children = new Set<ResultPromise>();
 
   /**
    * Resolves packages to archives with a child build (`go list -deps -export`) that goes through
@@ -370,9 +382,14 @@ export class JobServer {
     return r;
   }
 
+  /** The user's build flags (GOFLAGS, then the command line) that child `go` commands must share. */
+  private buildFlags(): string[] {
+    return childBuildArgs(parseGoFlags(this.opts.goArgs ?? ['build'], process.env.GOFLAGS ?? ''));
+  }
+
   private async childBuild(pkgs: string[], chain: string[]): Promise<Record<string, string>> {
     const bin = process.env.ORCHESTRION_BIN || path.join(PROJECT_ROOT, 'bin', 'orchestrion');
-    const flags = childBuildArgs(parseGoFlags(this.opts.goArgs ?? ['build'], process.env.GOFLAGS ?? ''));
+    const flags = this.buildFlags();
     const args = ['list', '-e', '-deps', '-export', '-json=ImportPath,Export,Error', ...flags, '-toolexec', `${goQuote(bin)} toolexec`, '--', ...pkgs];
     // The chain names the packages being resolved too (marked with INJECTED, so they are not taken
     // for compiles in progress), so that a cycle reads `p -> injected -> p`.
@@ -381,7 +398,9 @@ export class JobServer {
     delete env.TOOLEXEC_IMPORTPATH;
     logEvent('resolve.start', { packages: pkgs, chain });
     const t0 = Date.now();
-    const res = await execa('go', args, { cwd: this.opts.root, env, extendEnv: false, reject: false });
+    const child = execa('go', args, { cwd: this.opts.root, env, extendEnv: false, reject: false });
+    this.children.add(child);
+    const res = await child.finally(() => this.children.delete(child));
     const archives: Record<string, string> = {};
     const errors: string[] = [];
     const missing: string[] = [];

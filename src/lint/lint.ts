@@ -1,6 +1,6 @@
 // `orchestrion lint`: checks a module's configuration exactly as `orchestrion go` does before it
 // builds — orchestrion.tool.go imports located with go list, every orchestrion.yml (and what it
-// extends) parsed and checked against the JSON Schema, the aspects decoded by the injector (join
+// extends) parsed and decoded, the aspects decoded by the injector (join
 // points, advice, templates), the packages advice injects found — without building anything. The
 // job server does the checking, so lint and the build can never disagree.
 import * as fs from 'node:fs';
@@ -19,15 +19,17 @@ export interface LintResult {
   configured: boolean;
   /** The first problem found (`file:line:col: aspect "id": …`). */
   error?: string;
+  /** What the JSON Schema finds that the build accepts (`file:line:col: …`). */
+  warnings?: string[];
 }
 
 async function lintRoot(root: string, env: NodeJS.ProcessEnv): Promise<LintResult> {
   const configured = [TOOL_GO, CONFIG_YML].some((f) => fs.existsSync(path.join(root, f)));
   if (!configured) return { root, configured };
-  const server = await JobServer.listen({ root, dir: fs.mkdtempSync(path.join(runtimeDir(), 'lint-')) });
+  const server = await JobServer.listen({ root, dir: fs.mkdtempSync(path.join(runtimeDir(), 'lint-')), schema: 'warn' });
   try {
-    await server.prepare(await pathToolchain(root, env));
-    return { root, configured };
+    const { warnings } = await server.prepare(await pathToolchain(root, env));
+    return { root, configured, warnings };
   } catch (err) {
     return { root, configured, error: (err as Error).message };
   } finally {

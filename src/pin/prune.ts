@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { execa } from 'execa';
 import { jsonStream } from '../config/injectables.ts';
 import { CONFIG_YML, TOOL_GO, loadPackageConfig } from '../config/load.ts';
+import { GO_NOT_FOUND, isNotFound } from '../gocommand.ts';
 
 interface ListedPackage {
   ImportPath: string;
@@ -24,6 +25,7 @@ export async function unnecessaryImports(root: string, paths: string[], env: Nod
   const reasons = new Map<string, string>();
   if (paths.length === 0) return reasons;
   const r = await execa('go', ['list', '-e', '-json=ImportPath,Dir,GoFiles,IgnoredGoFiles,Error', '--', ...paths], { cwd: root, env, reject: false });
+  if (isNotFound(r)) throw new Error(`${GO_NOT_FOUND} (go list failed: go: not found)`);
   if (r.exitCode !== 0) throw new Error(`go list ${paths.join(' ')}: ${r.stderr.trim()}`);
   for (const raw of jsonStream(r.stdout)) {
     const pkg = raw as ListedPackage;
@@ -33,7 +35,7 @@ export async function unnecessaryImports(root: string, paths: string[], env: Nod
       continue;
     }
     try {
-      const aspects = await loadPackageConfig(root, pkg.Dir, env, { schema: validate });
+      const aspects = await loadPackageConfig(root, pkg.Dir, env, { schema: validate ? 'error' : 'off' });
       if (aspects.length === 0 && !fs.existsSync(path.join(pkg.Dir, CONFIG_YML))) reasons.set(pkg.ImportPath, pkg.Error?.Err ?? NO_CONFIG);
     } catch (err) {
       reasons.set(pkg.ImportPath, (err as Error).message);

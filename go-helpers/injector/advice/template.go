@@ -2,7 +2,9 @@ package advice
 
 import (
 	"encoding/json"
+	"errors"
 	"go/version"
+	"reflect"
 
 	"github.com/orchestrion-ts/go-helpers/injector/code"
 	"github.com/orchestrion-ts/go-helpers/injector/decode"
@@ -22,6 +24,10 @@ type templateFields struct {
 func rawTemplate(value json.RawMessage, path string, extra any) (templateFields, error) {
 	var f templateFields
 	if err := json.Unmarshal(value, &f); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			return f, decode.Errorf(decode.Field(path, te.Field), "expected a %s, got a %s", jsonKind(te.Type), yamlKind(te.Value))
+		}
 		return f, decode.Errorf(path, "expected a code template mapping, got a %s", decode.Kind(value))
 	}
 	if !decode.IsNull(f.Links) {
@@ -40,7 +46,9 @@ func rawTemplate(value json.RawMessage, path string, extra any) (templateFields,
 // decodeTemplate builds and parses the template; path is that of the object.
 func decodeTemplate(f templateFields, path string) (*code.Template, error) {
 	if f.Template == nil {
-		return nil, decode.Errorf(decode.Field(path, "template"), "missing required key 'template'")
+		// As Orchestrion's decoder: an absent template is the empty one (it generates nothing).
+		empty := ""
+		f.Template = &empty
 	}
 	lang := ""
 	if f.Lang != nil {
@@ -79,6 +87,29 @@ type TemplateUse struct {
 // Templated is implemented by advice that renders code templates.
 type Templated interface {
 	Templates() []TemplateUse
+}
+
+// jsonKind names a Go type of the template object as the YAML kind it decodes from.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Map, reflect.Struct:
+		return "mapping"
+	case reflect.Slice, reflect.Array:
+		return "sequence"
+	default:
+		return t.Kind().String()
+	}
+}
+
+// yamlKind names a JSON value kind as encoding/json reports it ("array") the way YAML users say it.
+func yamlKind(jsonValue string) string {
+	switch jsonValue {
+	case "array":
+		return "sequence"
+	case "object":
+		return "mapping"
+	}
+	return jsonValue
 }
 
 // templatePath is the path of the template string of the object at path.

@@ -1,0 +1,3 @@
+module example.com/typecheckloop
+
+go 1.24

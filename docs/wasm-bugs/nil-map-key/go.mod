@@ -1,0 +1,3 @@
+module example.com/nilmapkey
+
+go 1.24

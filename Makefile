@@ -1,6 +1,7 @@
 # Set-up and build. `make` installs everything a fresh clone needs:
 #   - a Node >= 22 (the machine's when new enough, else Node 24 from the npm registry into .tools/)
-#   - npm packages (package-lock.json)
+#   - npm packages (package-lock.json; package.json's allowScripts lets esbuild's install script run,
+#     and .tools/node/package.json node's, so npm >= 11.19 has nothing to warn about)
 #   - the TypeScript build (dist/) and the lean toolexec bundle
 #   - the wasm injector, built from go-helpers/ by the machine's Go toolchain (Go modules via the proxy)
 SHELL := /bin/bash
@@ -20,6 +21,7 @@ $(NODE_PATH_FILE):
 	  command -v node > $(NODE_PATH_FILE); \
 	else \
 	  echo "make: machine Node is v$$major (< 22): installing Node 24 from the npm registry into .tools/node"; \
+	  mkdir -p .tools/node && echo '{"private": true, "allowScripts": {"node": true}}' > .tools/node/package.json && \
 	  npm install --prefix .tools/node --no-save --no-package-lock --no-audit --no-fund node@24 >/dev/null && \
 	  test -x .tools/node/node_modules/node/bin/node && \
 	  echo "$$PWD/.tools/node/node_modules/node/bin/node" > $(NODE_PATH_FILE); \

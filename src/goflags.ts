@@ -14,21 +14,55 @@ export interface GoFlags {
   long: Map<string, string>;
 }
 
-/** Splits GOFLAGS as cmd/go does: whitespace-separated, with single or double quotes around a word. */
+/**
+ * Splits GOFLAGS as cmd/go does (cmd/internal/quoted.Split): fields separated by spaces, tabs and
+ * newlines; a field that starts with a single or double quote runs to the next such quote, with no
+ * unescaping inside. So `'-toolexec=/path/orchestrion toolexec'` is one flag.
+ */
 export function splitGoFlags(s: string): string[] {
   const out: string[] = [];
-  const re = /\s*(?:'([^']*)'|"((?:[^"\\]|\\.)*)"|(\S+))/g;
-  for (let m = re.exec(s); m; m = re.exec(s)) {
-    if (m[0].trim() === '') break;
-    out.push(m[1] ?? (m[2] !== undefined ? (JSON.parse(`"${m[2]}"`) as string) : m[3]!));
+  const space = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
+  let i = 0;
+  while (i < s.length) {
+    while (i < s.length && space(s[i])) i++;
+    if (i >= s.length) break;
+    const quote = s[i];
+    if (quote === "'" || quote === '"') {
+      const end = s.indexOf(quote, i + 1);
+      if (end < 0) throw new Error(`parsing $GOFLAGS: unterminated ${quote} string`);
+      out.push(s.slice(i + 1, end));
+      i = end + 1;
+      continue;
+    }
+    const start = i;
+    while (i < s.length && !space(s[i])) i++;
+    out.push(s.slice(start, i));
   }
   return out;
+}
+
+/** The inverse of splitGoFlags (cmd/internal/quoted.Join): a field with spaces or quotes is quoted. */
+export function joinGoFlags(fields: string[]): string {
+  return fields
+    .map((f) => {
+      if (f !== '' && !/[\s'"]/.test(f)) return f;
+      if (!f.includes("'")) return `'${f}'`;
+      if (!f.includes('"')) return `"${f}"`;
+      throw new Error(`GOFLAGS field ${f} contains both single and double quotes`);
+    })
+    .join(' ');
 }
 
 /** Parses `<subcommand> args…` (GOFLAGS first, the command line wins). */
 export function parseGoFlags(subcommandArgs: string[], goflagsEnv = ''): GoFlags {
   const flags: GoFlags = { short: new Set(), long: new Map() };
-  const words = [...splitGoFlags(goflagsEnv), ...subcommandArgs.slice(1)];
+  let env: string[] = [];
+  try {
+    env = splitGoFlags(goflagsEnv);
+  } catch {
+    // go itself refuses such GOFLAGS, before any build.
+  }
+  const words = [...env, ...subcommandArgs.slice(1)];
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     if (w === '--') break;
@@ -61,10 +95,26 @@ export function childBuildArgs(flags: GoFlags): string[] {
   return out;
 }
 
-/** GOFLAGS without -toolexec: child `go` commands of the server must not recurse into orchestrion. */
+/** The value of the last -toolexec in GOFLAGS (cmd/go lets a later flag win), if any. */
+export function goflagsToolexec(goflags: string | undefined): string | undefined {
+  let value: string | undefined;
+  for (const w of splitGoFlags(goflags ?? '')) {
+    const m = /^--?toolexec(?:=(.*))?$/s.exec(w);
+    if (m) value = m[1] ?? '';
+  }
+  return value;
+}
+
+/**
+ * GOFLAGS without -toolexec: child `go` commands of the server must not recurse into orchestrion.
+ * Fields are split and re-quoted as cmd/go splits them, so the quoted form
+ * `'-toolexec=/path/orchestrion toolexec'` goes as a whole. GOFLAGS that cmd/go could not parse
+ * either (or that cannot be re-quoted) is passed on as it is, for go to report.
+ */
 export function stripToolexec(goflags: string | undefined): string {
-  return (goflags ?? '')
-    .split(/\s+/)
-    .filter((w) => w !== '' && !/^--?toolexec(=|$)/.test(w))
-    .join(' ');
+  try {
+    return joinGoFlags(splitGoFlags(goflags ?? '').filter((w) => !/^--?toolexec(=|$)/.test(w)));
+  } catch {
+    return goflags ?? '';
+  }
 }

@@ -14,10 +14,16 @@ export interface Result {
   stderr: string;
 }
 
+/** Directories removed when the process exits, by one listener (one per directory would trip Node's MaxListeners warning). */
+const removeAtExit: string[] = [];
+process.on('exit', () => {
+  for (const dir of removeAtExit) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 /** A fresh directory under the OS temp dir, removed when the process exits. */
 export function tempDir(prefix: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `orch-test-${prefix}-`));
-  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  removeAtExit.push(dir);
   return dir;
 }
 
@@ -33,8 +39,7 @@ export function tempModule(fixture: string): string {
 let orchestrionCache: string | undefined;
 export function testCacheDir(): string {
   if (!orchestrionCache) {
-    orchestrionCache = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-test-cache-'));
-    process.on('exit', () => fs.rmSync(orchestrionCache!, { recursive: true, force: true }));
+    orchestrionCache = tempDir('cache');
   }
   return orchestrionCache;
 }

@@ -26,7 +26,14 @@ language level are checked too. Prints one line per case (a unified diff on fail
     if (dirs.length === 0) this.error(`no golden cases (directories with config.yml) under ${argv.join(', ')}`, { exit: 2 });
     const env: NodeJS.ProcessEnv = { ...process.env, GOFLAGS: stripToolexec(process.env.GOFLAGS), GOWORK: 'off' };
     delete env.ORCHESTRION_JOBSERVER_URL;
-    const pool = new InjectorPool(await ensureWasm(await pathToolchain(process.cwd(), env)));
+    let toolchain;
+    try {
+      toolchain = await pathToolchain(process.cwd(), env);
+    } catch (err) {
+      this.logToStderr(`orchestrion: ${(err as Error).message}`);
+      this.exit(1);
+    }
+    const pool = new InjectorPool(await ensureWasm(toolchain));
     const results: (CaseResult | undefined)[] = new Array(dirs.length);
     let printed = 0;
     const flush = () => {

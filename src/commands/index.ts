@@ -1,6 +1,7 @@
 // Explicit command table: oclif loads this one module instead of scanning a directory.
 import Go from './go.ts';
 import Golden from './golden.ts';
+import Help from './help.ts';
 import Lint from './lint.ts';
 import Pin from './pin.ts';
 import Toolexec from './toolexec.ts';
@@ -9,6 +10,7 @@ import Version from './version.ts';
 export const COMMANDS = {
   go: Go,
   golden: Golden,
+  help: Help,
   lint: Lint,
   pin: Pin,
   toolexec: Toolexec,

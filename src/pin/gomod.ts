@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execa } from 'execa';
+import { GO_NOT_FOUND, isNotFound } from '../gocommand.ts';
 
 /** What pin reads from go.mod (the fields of `go mod edit -json` it uses). */
 export interface GoModFile {
@@ -40,6 +41,7 @@ export class GoMod {
       stderr: 'inherit',
       reject: false,
     });
+    if (isNotFound(r)) throw new Error(`${GO_NOT_FOUND} (go ${args[0]} failed: go: not found)`);
     if (r.exitCode !== 0) throw new Error(`running \`go ${args.join(' ')}\`: ${r.exitCode === undefined ? r.message : `exit status ${r.exitCode}`}`);
     return capture ? String(r.stdout) : '';
   }

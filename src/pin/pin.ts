@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { execa } from 'execa';
 import { ORCHESTRION_PKG } from '../config/builtin.ts';
 import { TOOL_GO } from '../config/load.ts';
+import { GO_NOT_FOUND, isNotFound } from '../gocommand.ts';
 import { stripToolexec } from '../goflags.ts';
 import { compareGoVersions } from '../toolexec/argv.ts';
 import { pathToolchain } from '../wasm/module.ts';
@@ -49,6 +50,7 @@ export interface PinOptions {
 
 async function goModOf(cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
   const r = await execa('go', ['env', 'GOMOD'], { cwd, env, reject: false });
+  if (isNotFound(r)) throw new Error(`${GO_NOT_FOUND} (go env GOMOD failed: go: not found)`);
   const goMod = String(r.stdout ?? '').trim();
   if (r.exitCode !== 0) throw new Error(`getting GOMOD: running "go env GOMOD": ${String(r.stderr ?? '').trim() || r.message}`);
   if (goMod === '' || goMod === '/dev/null' || goMod === 'NUL') {

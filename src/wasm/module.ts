@@ -48,6 +48,7 @@ export async function pathToolchain(cwd: string, env: NodeJS.ProcessEnv = proces
   try {
     goroot = (await execa('go', ['env', 'GOROOT'], { cwd, env })).stdout.trim();
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('the Go toolchain is not installed or not on PATH (go env GOROOT failed: go: not found)');
     throw new Error(`cannot run the Go toolchain (go env GOROOT): ${(err as Error).message.split('\n')[0]}`);
   }
   return { goroot, version: readGoVersion(goroot) };

@@ -11,6 +11,7 @@ runGoCommand(process.argv.slice(2), {
   (code) => process.exit(code),
   (err: Error) => {
     process.stderr.write(`orchestrion: ${err.message}\n`);
-    process.exit(1);
+    // 2 for a refused command line (gocommand.ts UsageError), as for any usage error.
+    process.exit((err as Error & { exitCode?: number }).exitCode ?? 1);
   },
 );

@@ -34,6 +34,12 @@ export const DST_RESTORER_PATCH: SourcePatch = {
   replace: '\tr.Dst.Nodes[out.Sel] = n\n\t// orchestrion-ts (wasm build only): no entry for out.X, still a nil ast.Node here.\n',
 };
 
+/**
+ * What the wasm module's cache key takes from this file: the patch, and how it is applied (change
+ * `method` whenever patchedDstFlags changes what gets built).
+ */
+export const DST_PATCH_KEY = JSON.stringify({ method: 'copy of the module, go build -modfile with a replace', patch: DST_RESTORER_PATCH });
+
 /** Applies `patch` to `source`, the text of `file`; throws unless the expected text occurs exactly once. */
 export function applyPatch(patch: SourcePatch, source: string, file: string): string {
   const count = source.split(patch.expect).length - 1;

@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { execa } from 'execa';
 import { PROJECT_ROOT } from '../version.ts';
-import { DST_RESTORER_PATCH, patchedDstFlags } from './dst-patch.ts';
+import { DST_PATCH_KEY, patchedDstFlags } from './dst-patch.ts';
 const HELPERS_DIR = path.join(PROJECT_ROOT, 'go-helpers');
 
 export interface Toolchain {
@@ -70,7 +70,7 @@ export function helpersHash(): string {
     }
   };
   walk(HELPERS_DIR);
-  h.update('dst-patch\0').update(JSON.stringify(DST_RESTORER_PATCH));
+  h.update('dst-patch\0').update(DST_PATCH_KEY);
   return (helpersHashCache = h.digest('hex').slice(0, 16));
 }
 

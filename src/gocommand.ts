@@ -19,9 +19,12 @@ export class UsageError extends Error {
   readonly exitCode = 2;
 }
 
-/** Quotes a word as Go's %q would, for cmd/go's quoted-field splitting of -toolexec. */
+/**
+ * Quotes a word for cmd/go's splitting of -toolexec (cmd/internal/quoted.Split): whole-field quotes,
+ * with no unescaping inside, so a backslash stays as it is and a path with a double quote is single-quoted.
+ */
 export function goQuote(s: string): string {
-  return JSON.stringify(s);
+  return s.includes('"') ? `'${s}'` : `"${s}"`;
 }
 
 export interface GoInvocation {

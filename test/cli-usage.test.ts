@@ -62,6 +62,12 @@ test("GOFLAGS is split as cmd/go splits it (quoted fields, no unescaping), and s
   const kept = stripToolexec(`"-ldflags=-s -w" '-toolexec=/o toolexec' "-gcflags=all='-N -l'"`);
   assert.deepEqual(splitGoFlags(kept), ['-ldflags=-s -w', "-gcflags=all='-N -l'"]);
   assert.equal(stripToolexec(undefined), '');
+  // orchestrion go's own -toolexec value splits back into the program and "toolexec", whatever the path holds.
+  for (const bin of ['/opt/my tools/orchestrion', String.raw`/opt/a\b/orchestrion`, '/opt/say "hi"/orchestrion']) {
+    const inv = toolexecInvocation(['build', '.'], bin, '');
+    assert.equal(inv.args[1], '-toolexec');
+    assert.deepEqual(splitGoFlags(inv.args[2]!), [bin, 'toolexec'], bin);
+  }
 });
 
 test('orchestrion go refuses a -toolexec of another program, on the command line or in GOFLAGS, before running go', () => {

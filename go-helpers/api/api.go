@@ -64,6 +64,10 @@ const DefaultOrchestrionVersion = "v1.12.0"
 type File struct {
 	Path    string `json:"path"`
 	Content string `json:"content"`
+	// Generated names, for each `//line <generated>:1` directive of Content
+	// in order, the aspect whose template produced the code that follows it
+	// ("" when unknown); absent when unknown for the file.
+	Generated []string `json:"generated,omitempty"`
 }
 
 // Reference kinds.

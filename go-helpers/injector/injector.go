@@ -186,7 +186,7 @@ func (r *run) instrument() {
 		if out == nil {
 			continue
 		}
-		r.resp.Files = append(r.resp.Files, api.File{Path: f.path, Content: string(out)})
+		r.resp.Files = append(r.resp.Files, api.File{Path: f.path, Content: string(out), Generated: file.Generated})
 		for _, ref := range file.Refs.List() {
 			kind := api.KindRelocation
 			if ref.Kind == typed.ImportStatement {
@@ -492,7 +492,8 @@ func (r *run) weave(f *sourceFile, info *types.Info, pkg *types.Package, names *
 			Name:     f.name,
 		}
 	}
-	if err := lineinfo.Annotate(dec, file, newRestorer); err != nil {
+	shared.Generated, err = lineinfo.Annotate(dec, file, newRestorer, shared.Origins)
+	if err != nil {
 		r.fail(f.name, 0, 0, "", fmt.Sprintf("annotating line information: %v", err))
 		return nil, nil, false
 	}
@@ -507,7 +508,11 @@ func (r *run) weave(f *sourceFile, info *types.Info, pkg *types.Package, names *
 		r.fail(f.name, 0, 0, "", fmt.Sprintf("formatting: %v", err))
 		return nil, nil, false
 	}
-	return lineinfo.PostProcess(buf.Bytes()), shared, true
+	out := lineinfo.PostProcess(buf.Bytes())
+	if bytes.Count(out, []byte("//line "+lineinfo.Generated+":")) != len(shared.Generated) {
+		shared.Generated = nil // not one aspect per directive: say nothing rather than something wrong
+	}
+	return out, shared, true
 }
 
 // applyAt matches every aspect against the node first, then applies the

@@ -81,9 +81,16 @@ export interface Diagnostic {
   aspect?: string;
   message: string;
 }
+export interface GeneratedOrigin {
+  aspect: string;
+  file: string;
+}
 export interface InstrumentResult {
-  /** Only modified files: original path → new content. */
-  files: { path: string; content: string }[];
+  /**
+   * Only modified files: original path → new content; `generated`, when known, the aspect (id and
+   * orchestrion.yml) of each `//line <generated>:1` directive of the content, in order.
+   */
+  files: { path: string; content: string; generated?: GeneratedOrigin[] }[];
   references: SyntheticReference[];
   /** Minimum Go language level the injected code requires ("" for none). */
   langLevel: string;

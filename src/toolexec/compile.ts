@@ -5,12 +5,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Client } from '../jobserver/client.ts';
-import { RESOLVE_CHAIN_ENV, type Diagnostic } from '../jobserver/protocol.ts';
+import { RESOLVE_CHAIN_ENV, type Diagnostic, type GeneratedOrigin } from '../jobserver/protocol.ts';
 import { appendMember } from './archive.ts';
 import { compareGoVersions, flagValue, positionals, withFlag, type ParsedCommand } from './argv.ts';
 import { formatImportConfig, parseImportConfig, provides, type ImportConfig } from './importcfg.ts';
 import { LINK_DEPS_MEMBER, LinkDeps } from './linkdeps.ts';
-import { runTool } from './run.ts';
+import { runTool, spawnTool } from './run.ts';
 
 const GOOS: Record<string, string> = { win32: 'windows', sunos: 'solaris' };
 const GOARCH: Record<string, string> = { x64: 'amd64', ia32: '386', arm: 'arm', arm64: 'arm64', ppc64: 'ppc64le', s390x: 's390x', loong64: 'loong64', riscv64: 'riscv64' };
@@ -143,6 +143,8 @@ export async function compile(cmd: ParsedCommand, connect: () => Promise<Client>
     }
 
     let args = cmd.args;
+    // Modified file on the command line → the aspects of its generated regions.
+    const origins = new Map<string, GeneratedOrigin[]>();
     if (res.files.length > 0) {
       const byOriginal = new Map(res.files.map((f) => [f.path, f.content]));
       const dir = path.join(path.dirname(output), 'orchestrion', 'src', pkg);
@@ -153,6 +155,8 @@ export async function compile(cmd: ParsedCommand, connect: () => Promise<Client>
         if (content === undefined) return a;
         const modified = path.join(dir, path.basename(a));
         fs.writeFileSync(modified, content);
+        const generated = res.files.find((f) => f.path === path.resolve(a))?.generated;
+        if (generated && generated.length > 0) origins.set(modified, generated);
         return modified;
       });
       const lang = flagValue(cmd, 'lang');
@@ -170,7 +174,7 @@ export async function compile(cmd: ParsedCommand, connect: () => Promise<Client>
       }
     }
 
-    const code = await runTool(args);
+    const code = origins.size > 0 ? await compileNamingAspects(cmd, args, origins) : await runTool(args);
     if (code === 0 && linkDeps.size > 0) appendMember(output, LINK_DEPS_MEMBER, linkDeps.format());
     if (code === 0) await finish({ artifacts: { [ARCHIVE]: output, ...(asmhdr ? { [ASMHDR]: asmhdr } : {}) } });
     else await finish({ error: `compiling ${importPath} failed (exit status ${code})` });
@@ -179,6 +183,56 @@ export async function compile(cmd: ParsedCommand, connect: () => Promise<Client>
     await finish({ error: (err as Error).message }).catch(() => {});
     throw err;
   }
+}
+
+const GENERATED_DIRECTIVE = /^\/\/line <generated>:1$/gm;
+const TAGGED_POSITION = /^<generated (\d+)>(:\d+(?::\d+)?: )(.*)$/gm;
+
+/**
+ * Runs the compiler on a package with generated code. When it fails on generated code
+ * (`<generated>:2: undefined: x`), it runs once more on copies whose `//line <generated>:1`
+ * directives are numbered, to tell which region — hence which aspect — each error is in, and prints
+ * the compiler's messages with the aspect and its orchestrion.yml added.
+ */
+async function compileNamingAspects(cmd: ParsedCommand, args: string[], origins: Map<string, GeneratedOrigin[]>): Promise<number> {
+  // The compiler prints its diagnostics on standard output.
+  const first = await spawnTool(args[0]!, args.slice(1), { stdio: ['inherit', 'pipe', 'pipe'] });
+  const code = first.code ?? 1;
+  const passOn = () => {
+    process.stdout.write(first.stdout);
+    process.stderr.write(first.stderr);
+    return code;
+  };
+  if (code === 0 || !first.stdout.includes('<generated>:')) return passOn();
+  const output = flagValue(cmd, 'o')!;
+  const dir = path.join(path.dirname(output), 'orchestrion', 'diagnose');
+  fs.mkdirSync(dir, { recursive: true });
+  const regions: GeneratedOrigin[] = [];
+  const tagged = withFlag(cmd, args, 'o', path.join(dir, '_pkg_.a')).map((a) => {
+    const aspects = origins.get(a);
+    if (!aspects) return a;
+    let i = 0;
+    const content = fs.readFileSync(a, 'utf8').replace(GENERATED_DIRECTIVE, (line) => {
+      const origin = aspects[i++];
+      if (!origin) return line;
+      regions.push(origin);
+      return `//line <generated ${regions.length - 1}>:1`;
+    });
+    const copy = path.join(dir, path.basename(a));
+    fs.writeFileSync(copy, content);
+    return copy;
+  });
+  const again = await spawnTool(tagged[0]!, tagged.slice(1), { stdio: ['ignore', 'pipe', 'ignore'] }).catch(() => undefined);
+  if (!again || again.code === 0 || !/^<generated \d+>:/m.test(again.stdout)) return passOn();
+  process.stderr.write(first.stderr);
+  process.stdout.write(
+    again.stdout.replace(TAGGED_POSITION, (line, k: string, pos: string, msg: string) => {
+      const origin = regions[Number(k)];
+      if (!origin) return line;
+      return `<generated>${pos}${msg} (in code generated by aspect ${JSON.stringify(origin.aspect)}${origin.file ? ` of ${origin.file}` : ''})`;
+    }),
+  );
+  return code;
 }
 
 function copyArtifact(artifacts: Record<string, string>, label: string, dest: string): void {

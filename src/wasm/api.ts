@@ -42,7 +42,8 @@ export interface WasmDiagnostic {
 
 export interface InstrumentResponse {
   apiVersion: number;
-  files: { path: string; content: string }[] | null;
+  /** `generated`: the aspect of each `//line <generated>:1` directive of the content, in order. */
+  files: { path: string; content: string; generated?: string[] }[] | null;
   references: { path: string; kind: 'import' | 'relocation'; aspect: string }[] | null;
   langLevel: string;
   errors: WasmDiagnostic[] | null;

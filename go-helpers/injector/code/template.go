@@ -84,7 +84,9 @@ func (t *Template) CompileBlock(ctx *nodectx.Context) (*dst.BlockStmt, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &dst.BlockStmt{List: stmts}, nil
+	block := &dst.BlockStmt{List: stmts}
+	ctx.MarkGenerated(block)
+	return block, nil
 }
 
 // CompileExpression renders the template as exactly one expression.
@@ -102,6 +104,7 @@ func (t *Template) CompileExpression(ctx *nodectx.Context) (dst.Expr, error) {
 	}
 	es.X.Decorations().Start = es.Decs.Start
 	es.X.Decorations().End = es.Decs.End
+	ctx.MarkGenerated(es.X)
 	return es.X, nil
 }
 
@@ -110,6 +113,9 @@ func (t *Template) CompileDeclarations(ctx *nodectx.Context) ([]dst.Decl, error)
 	decls, err := t.compile(ctx, declarationsWrapper)
 	if err != nil {
 		return nil, fmt.Errorf("CompileDeclarations: %w", err)
+	}
+	for _, d := range decls {
+		ctx.MarkGenerated(d)
 	}
 	return decls, nil
 }

@@ -18,18 +18,20 @@ const Generated = "<generated>"
 
 // Annotate adds the directives to file, which dec produced. newRestorer makes
 // the restorer that will be used to print the file, so that the line numbers
-// observed here are the final ones.
-func Annotate(dec *decorator.Decorator, file *dst.File, newRestorer func() *decorator.FileRestorer) error {
+// observed here are the final ones. origins maps the roots of generated code
+// to their aspect; the result lists, for each `<generated>` directive in
+// order, the aspect of the code it introduces ("" when unknown).
+func Annotate(dec *decorator.Decorator, file *dst.File, newRestorer func() *decorator.FileRestorer, origins map[dst.Node]string) ([]string, error) {
 	normalizeSpacing(file)
 
 	res := newRestorer()
 	restored, err := res.RestoreFile(file)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	w := &annotator{dec: dec, res: res}
+	w := &annotator{dec: dec, res: res, origins: origins}
 	ast.Walk(w, restored)
-	return nil
+	return w.generated, nil
 }
 
 // position is a file/line pair, before ("printed") or after ("logical")
@@ -42,6 +44,9 @@ type position struct {
 type annotator struct {
 	dec *decorator.Decorator
 	res *decorator.FileRestorer
+
+	origins   map[dst.Node]string
+	generated []string // aspect of each <generated> directive
 
 	printed position // where the last visited node is printed
 	logical position // where it claims to be after directives
@@ -86,6 +91,7 @@ func (w *annotator) Visit(node ast.Node) ast.Visitor {
 		w.logical = position{Generated, 1}
 		if before.logical.file != Generated {
 			addDirective(dn, w.logical)
+			w.generated = append(w.generated, w.origin())
 		}
 		return w
 	}
@@ -101,6 +107,17 @@ func (w *annotator) Visit(node ast.Node) ast.Visitor {
 	}
 	addDirective(dn, w.logical)
 	return w
+}
+
+// origin is the aspect of the innermost generated root enclosing the node
+// being visited.
+func (w *annotator) origin() string {
+	for i := len(w.stack) - 1; i >= 0; i-- {
+		if id, ok := w.origins[w.stack[i]]; ok {
+			return id
+		}
+	}
+	return ""
 }
 
 func (w *annotator) leave() {

@@ -61,6 +61,12 @@ type File struct {
 	// Injections counts the inject-declarations applied to the file (a
 	// guard against join points matching the injected code forever).
 	Injections int
+	// Origins maps the root nodes of generated code to the ID of the aspect
+	// whose template produced them.
+	Origins map[dst.Node]string
+	// Generated lists the aspect of each `//line <generated>` directive of
+	// the printed file, in order.
+	Generated []string
 }
 
 // Context is a node in its file.
@@ -139,6 +145,14 @@ func (c *Context) AddImport(path, localName string) bool {
 // AddLink records a link-time reference to path.
 func (c *Context) AddLink(path string) bool {
 	return c.file.Refs.AddLink(c.file.File, path, c.file.Aspect)
+}
+
+// MarkGenerated records that n is generated code of the current aspect.
+func (c *Context) MarkGenerated(n dst.Node) {
+	if c.file.Origins == nil {
+		c.file.Origins = map[dst.Node]string{}
+	}
+	c.file.Origins[n] = c.file.Aspect
 }
 
 // EnsureMinGoLang raises the required language level to at least lang.

@@ -3,8 +3,10 @@
 // process ends, or after an idle timeout.
 //   node dist/jobserver/daemon.js <dir> <go pid> <lock file>
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { logEvent } from '../log.ts';
 import { moduleRoot } from './moduleroot.ts';
+import { claimJobDir, pidExists, sweepRuntimeDir } from './runtime-dir.ts';
 import { JobServer } from './server.ts';
 
 const [dir, pidArg, lockFile] = process.argv.slice(2);
@@ -14,15 +16,6 @@ if (!dir || !Number.isInteger(goPid) || !lockFile) {
   process.exit(2);
 }
 const idleMs = Number(process.env.ORCHESTRION_DAEMON_IDLE_MS) || 5 * 60_000;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 // The `go` command's working directory decides the main module, as for `orchestrion go`.
 let cwd = process.cwd();
@@ -40,9 +33,15 @@ try {
 }
 let server: JobServer;
 try {
+  // Owned by this process before anything else is put in it: a later sweep removes it if this
+  // daemon is killed. Then what killed builds and daemons left behind goes.
+  claimJobDir(dir);
+  const swept = sweepRuntimeDir(path.dirname(dir));
+  if (swept.length > 0) logEvent('runtime-dir.sweep', { removed: swept });
   server = await JobServer.listen({ root: await moduleRoot(cwd), dir, goArgs });
 } catch (err) {
   console.error(`orchestrion job server: ${(err as Error).message}`);
+  fs.rmSync(dir, { recursive: true, force: true });
   fs.rmSync(lockFile, { force: true });
   process.exit(1);
 }
@@ -54,13 +53,16 @@ async function shutdown(reason: string): Promise<void> {
   closing = true;
   logEvent('daemon.exit', { reason });
   await server.close();
+  // The log only matters to the toolexec calls of a daemon that failed to start.
+  fs.rmSync(`${dir}.log`, { force: true });
   process.exit(0);
 }
 const timer = setInterval(() => {
-  if (!alive(goPid)) void shutdown(`go process ${goPid} ended`);
+  if (!pidExists(goPid)) void shutdown(`go process ${goPid} ended`);
   else if (server.connectionCount === 0 && Date.now() - server.lastActivity > idleMs) void shutdown('idle');
 }, 250);
 timer.unref?.call(timer);
 setInterval(() => {}, 1 << 30); // keep the process alive
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGHUP', () => void shutdown('SIGHUP'));

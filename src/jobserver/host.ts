@@ -4,6 +4,7 @@
 // bin/orchestrion answers from the environment, never starts it (a worker's start-up and the
 // server's modules cost ~350 ms of CPU, more than the whole no-op build).
 import * as fs from 'node:fs';
+import type { Socket } from 'node:net';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
@@ -16,8 +17,11 @@ export interface HostedServer {
   url: string;
   /** The server, started on first use. Rejects if the worker cannot start. */
   host(): Promise<Comlink.Remote<ServerHost>>;
-  /** Closes the server (if it started), the listener, and ends the worker thread. */
-  stop(): Promise<void>;
+  /**
+   * Closes the server (if it started), the listener, and ends the worker thread. `graceMs` bounds
+   * the wait for the server's own close (after a signal: the wasm module may be being built).
+   */
+  stop(graceMs?: number): Promise<void>;
 }
 
 /** `workerFile` is dist/jobserver/host-worker.js. */
@@ -33,7 +37,10 @@ export async function startHostedServer(opts: ServerOptions, workerFile: string)
       await Promise.race([remote.start(opts, socketPath), failed]);
       return remote;
     })());
+  const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
     socket.pause();
     host().then(
       async (remote) => {
@@ -48,13 +55,19 @@ export async function startHostedServer(opts: ServerOptions, workerFile: string)
   return {
     url: `unix:${socketPath}`,
     host,
-    async stop() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+    async stop(graceMs) {
+      // Toolexec calls still connected (orphans of a go killed by a signal) must not hold the
+      // listener open: close() waits for every connection to end.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const s of sockets) s.destroy();
+      await closed;
       try {
         if (started) {
           const remote = await started.catch(() => undefined);
           if (remote) {
-            await remote.close();
+            const closing = remote.close();
+            if (graceMs === undefined) await closing;
+            else await Promise.race([closing.catch(() => {}), new Promise((r) => setTimeout(r, graceMs).unref())]);
             remote[Comlink.releaseProxy]();
           }
         }

@@ -5,14 +5,17 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Client } from '../jobserver/client.ts';
-import { JOBSERVER_ENV } from '../jobserver/protocol.ts';
-import { daemonDirFor } from '../jobserver/runtime-dir.ts';
+import { JOBSERVER_ENV, socketPathOf } from '../jobserver/protocol.ts';
+import { daemonDirFor, runtimeDir, untrustedSocket } from '../jobserver/runtime-dir.ts';
+import { logEvent } from '../log.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function connectJobServer(distDir: string): Promise<Client> {
   const fromEnv = process.env[JOBSERVER_ENV];
   if (fromEnv) {
+    const problem = untrustedSocket(socketPathOf(fromEnv));
+    if (problem) throw new Error(`refusing the job server at ${fromEnv} (${JOBSERVER_ENV}): ${problem}`);
     try {
       return await Client.connect(fromEnv);
     } catch (err) {
@@ -20,14 +23,18 @@ export async function connectJobServer(distDir: string): Promise<Client> {
     }
   }
   const goPid = process.ppid;
-  const dir = daemonDirFor(goPid);
-  const url = `unix:${path.join(dir, 'server.sock')}`;
+  const dir = daemonDirFor(goPid, runtimeDir((message) => logEvent('runtime-dir.fallback', { message })));
+  const socket = path.join(dir, 'server.sock');
+  const url = `unix:${socket}`;
   const lock = `${dir}.lock`;
   const logFile = `${dir}.log`;
   const timeoutS = Number(process.env.ORCHESTRION_JOB_SERVER_START_TIMEOUT_SECONDS) || 20;
   const deadline = Date.now() + timeoutS * 1000;
   let started = false;
   for (;;) {
+    // Checked on every attempt: the socket appears once the daemon listens.
+    const problem = untrustedSocket(socket);
+    if (problem) throw new Error(`refusing the job server at ${url}: ${problem}`);
     try {
       const client = await Client.connect(url);
       process.env[JOBSERVER_ENV] = url;

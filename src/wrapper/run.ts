@@ -2,15 +2,16 @@
 // by the oclif command and the lean entry bin/orchestrion uses for `go` (wrapper/entry.ts), which
 // loads no CLI framework: a warm no-op build is mostly this file's start-up. For the same reason go
 // is run with node:child_process (see toolexec/run.ts), and `go env` too.
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { toolexecInvocation } from '../gocommand.ts';
 import { childBuildArgs, parseGoFlags, stripToolexec } from '../goflags.ts';
-import { startHostedServer } from '../jobserver/host.ts';
+import { startHostedServer, type HostedServer } from '../jobserver/host.ts';
 import { JOBSERVER_ENV, VERSION_SUFFIX_ENV } from '../jobserver/protocol.ts';
-import { runtimeDir } from '../jobserver/runtime-dir.ts';
+import { makeJobDir, runtimeDir, sweepRuntimeDir } from '../jobserver/runtime-dir.ts';
 import { logEvent } from '../log.ts';
-import { spawnTool, type Exit } from '../toolexec/run.ts';
 import { goEnv, rootFromGoMod } from './goenv.ts';
 import { readSuffix, suffixCacheKey, writeSuffix } from '../cache/suffix.ts';
 
@@ -21,11 +22,33 @@ export interface WrapperOptions {
   distDir: string;
 }
 
-/** Runs `go <argv…>` instrumented; resolves to go's exit status. Throws errors worth printing. */
+/**
+ * Runs `go <argv…>` instrumented; resolves to go's exit status. Throws errors worth printing.
+ *
+ * SIGINT, SIGTERM and SIGHUP do not end this process at once: they are passed on to go (a SIGINT
+ * from the terminal reached it already; sending it again is harmless), and once go has exited the
+ * job server stops and its directory is removed; then this process ends by the same signal, as
+ * go would have. A second signal while cleaning up removes the directory and ends it at once.
+ */
 export async function runGoCommand(argv: string[], opts: WrapperOptions): Promise<number> {
+  const interrupts = new Interrupts();
+  let code: number;
+  try {
+    code = await runInstrumented(argv, opts, interrupts);
+  } catch (err) {
+    if (!interrupts.received) throw err;
+    code = 1;
+  } finally {
+    interrupts.dispose();
+  }
+  if (interrupts.received) return interrupts.reraise();
+  return code;
+}
+
+async function runInstrumented(argv: string[], opts: WrapperOptions, interrupts: Interrupts): Promise<number> {
   const inv = toolexecInvocation(argv, opts.bin);
   if (inv.chdir) process.chdir(inv.chdir);
-  if (!inv.instrumented) return runGo(inv.args, process.env);
+  if (!inv.instrumented) return runGo(inv.args, process.env, interrupts);
   const cwd = process.cwd();
   const ge = await goEnv(cwd, process.env);
   const root = rootFromGoMod(ge.GOMOD, cwd);
@@ -42,25 +65,100 @@ export async function runGoCommand(argv: string[], opts: WrapperOptions): Promis
     });
   let suffix = key ? readSuffix(key) : undefined;
   logEvent('wrapper.suffix', { cached: suffix !== undefined });
-  const dir = fs.mkdtempSync(path.join(runtimeDir(), 'go-'));
-  const server = await startHostedServer({ root, dir, goArgs: inv.args, knownSuffix: suffix }, path.join(opts.distDir, 'jobserver', 'host-worker.js'));
+  interrupts.check();
+  const runtime = runtimeDir((message) => process.stderr.write(`orchestrion: warning: ${message}\n`));
+  // What builds killed with SIGKILL left behind (their owner process is gone).
+  const swept = sweepRuntimeDir(runtime);
+  if (swept.length > 0) logEvent('runtime-dir.sweep', { removed: swept });
+  const dir = makeJobDir(runtime);
+  interrupts.jobDir = dir;
+  let server: HostedServer;
+  try {
+    server = await startHostedServer({ root, dir, goArgs: inv.args, knownSuffix: suffix }, path.join(opts.distDir, 'jobserver', 'host-worker.js'));
+  } catch (err) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   let code: number;
   try {
     if (suffix === undefined) {
       // Load and validate the configuration before go starts, so a bad orchestrion.yml fails fast
       // with its own message rather than as a failed `compile -V=full`.
       const since = Date.now();
-      const prepared = await (await server.host()).prepare(toolchain);
+      const prepared = await interrupts.race((async () => (await server.host()).prepare(toolchain))());
       suffix = prepared.suffix;
       if (key) writeSuffix(key, suffix, prepared.inputs, since);
     }
-    code = await runGo(inv.args, { ...process.env, [JOBSERVER_ENV]: server.url, [VERSION_SUFFIX_ENV]: suffix });
+    code = await runGo(inv.args, { ...process.env, [JOBSERVER_ENV]: server.url, [VERSION_SUFFIX_ENV]: suffix }, interrupts);
   } finally {
-    await server.stop();
+    // After a signal, the worker is ended without waiting long for what it was doing.
+    await server.stop(interrupts.received ? 1000 : undefined);
     // Peak RSS of this process: the job server and the wasm workers are threads of it.
-    logEvent('wrapper.exit', { maxRSSKiB: process.resourceUsage().maxRSS });
+    logEvent('wrapper.exit', { maxRSSKiB: process.resourceUsage().maxRSS, signal: interrupts.received });
   }
   return code;
+}
+
+const HANDLED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+class Interrupted extends Error {}
+
+/** The signals this process handles while go runs, and what happens to them. */
+class Interrupts {
+  /** The first signal received, if any. */
+  received: NodeJS.Signals | undefined;
+  /** The running go command, to pass signals on to. */
+  child: ChildProcess | undefined;
+  /** The job server's directory, removed at once on a second signal. */
+  jobDir: string | undefined;
+  private abort: ((err: Error) => void)[] = [];
+
+  private readonly onSignal = (sig: NodeJS.Signals): void => {
+    logEvent('wrapper.signal', { signal: sig, goRunning: this.child !== undefined });
+    if (this.received) {
+      // Asked again while cleaning up: leave nothing behind, and stop now.
+      if (this.jobDir) fs.rmSync(this.jobDir, { recursive: true, force: true });
+      this.dispose();
+      this.reraise();
+      return;
+    }
+    this.received = sig;
+    if (this.child) {
+      try {
+        this.child.kill(sig);
+      } catch {
+        // already gone
+      }
+    }
+    for (const reject of this.abort.splice(0)) reject(new Interrupted(`interrupted by ${sig}`));
+  };
+
+  constructor() {
+    for (const sig of HANDLED) process.on(sig, this.onSignal);
+  }
+
+  /** Throws if a signal arrived: nothing more is started then. */
+  check(): void {
+    if (this.received) throw new Interrupted(`interrupted by ${this.received}`);
+  }
+
+  /** `p`, or a rejection as soon as a signal arrives. */
+  race<T>(p: Promise<T>): Promise<T> {
+    this.check();
+    return Promise.race([p, new Promise<never>((_, reject) => this.abort.push(reject))]);
+  }
+
+  dispose(): void {
+    for (const sig of HANDLED) process.removeListener(sig, this.onSignal);
+  }
+
+  /** Ends this process by the signal it received (its handlers removed), as if it had not caught it. */
+  reraise(): number {
+    const sig = this.received!;
+    process.kill(process.pid, sig);
+    // Should the signal not end the process at once, its conventional exit status.
+    return 128 + (os.constants.signals[sig] ?? 0);
+  }
 }
 
 /** The tool's build ID stamped by the build (dist/build-id); without one, no suffix is cached. */
@@ -72,13 +170,22 @@ function buildID(distDir: string): string | undefined {
   }
 }
 
-async function runGo(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  let r: Exit;
+/** Runs go; its exit status, or 128+n when a signal ended it. */
+async function runGo(args: string[], env: NodeJS.ProcessEnv, interrupts: Interrupts): Promise<number> {
+  interrupts.check();
+  // Started with node:child_process, not execa (see toolexec/run.ts): a warm no-op build is mostly start-up.
+  const child = spawn('go', args, { stdio: 'inherit', env });
+  interrupts.child = child;
   try {
-    r = await spawnTool('go', args, { stdio: 'inherit', env });
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', (c, s) => resolve([c, s]));
+    });
+    return code ?? 128 + (os.constants.signals[signal!] ?? 0);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('the Go toolchain is not installed or not on PATH (go: not found)');
     throw new Error(`running go: ${(err as Error).message}`);
+  } finally {
+    interrupts.child = undefined;
   }
-  return r.code ?? 1;
 }

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { BIN, describeResult, goEnv, logEvents, run, tempDir, tempModule } from './helpers.ts';
@@ -166,14 +167,24 @@ test('SIGKILL of the wrapper: the next build removes its directory; the caches i
   const fresh = fakeJobDir('go-fresh1');
   const foreign = path.join(runtime, 'not-ours');
   fs.mkdirSync(foreign);
+  // Two without a record and older than the minute of grace (as an earlier version left them):
+  // one a server still listens in (a build of that version running), one no one listens in.
+  const listening = fakeJobDir('go-oldver1');
+  fs.rmSync(path.join(listening, 'server.sock'));
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(path.join(listening, 'server.sock'), resolve));
+  const abandoned = fakeJobDir('go-oldver2');
+  const past = new Date(Date.now() - 5 * 60_000);
+  for (const d of [listening, abandoned]) fs.utimesSync(d, past, past);
 
   const log = newLog();
   const b = build(cacheB, 'rebuilt-b', log);
   const swept = logEvents(log).filter((e) => e.event === 'runtime-dir.sweep').flatMap((e) => e.removed as string[]);
-  assert.deepEqual(swept.map((p) => path.basename(p)).sort(), [...killed, 'go-reuse1'].sort());
-  assert.deepEqual(leftovers().sort(), ['go-fresh1', 'go-live01']);
-  assert.ok(fs.existsSync(live) && fs.existsSync(fresh) && fs.existsSync(foreign) && !fs.existsSync(reused));
-  for (const d of [live, fresh, foreign]) fs.rmSync(d, { recursive: true });
+  server.close();
+  assert.deepEqual(swept.map((p) => path.basename(p)).sort(), [...killed, 'go-oldver2', 'go-reuse1'].sort());
+  assert.deepEqual(leftovers().sort(), ['go-fresh1', 'go-live01', 'go-oldver1']);
+  assert.ok(fs.existsSync(live) && fs.existsSync(fresh) && fs.existsSync(foreign) && !fs.existsSync(reused) && !fs.existsSync(abandoned));
+  for (const d of [live, fresh, foreign, listening]) fs.rmSync(d, { recursive: true });
 
   // Both caches the interrupted builds wrote to give the binary an empty cache gives.
   const a = build(cacheA, 'rebuilt-a');

@@ -189,6 +189,17 @@ export function pidExists(pid: number): boolean {
   }
 }
 
+/** Paths of the Unix sockets bound in this network namespace (Linux: /proc/net/unix; else none known). */
+function boundSockets(): Set<string> {
+  try {
+    // Columns: Num RefCount Protocol Flags Type St Inode Path; the path (when bound) is the last.
+    const row = /^\s*\S+:(?:\s+\S+){6} (\/.*)$/;
+    return new Set(fs.readFileSync('/proc/net/unix', 'utf8').split('\n').flatMap((l) => row.exec(l)?.[1] ?? []));
+  } catch {
+    return new Set();
+  }
+}
+
 function readOwner(dir: string): Owner | undefined | 'absent' {
   let text: string;
   try {
@@ -208,7 +219,8 @@ function readOwner(dir: string): Owner | undefined | 'absent' {
  * Removes from the runtime directory `root` the job-server directories whose owner process is gone
  * (a build killed with SIGKILL, a crashed daemon), and the lock and log files of daemons whose `go`
  * process is gone. Only our own entries (by name and owner uid) are considered; one without an
- * owner record is left alone for a minute, as it may be being created. Returns what it removed.
+ * owner record is left alone for a minute, as it may be being created, and while a server listens
+ * on its socket (made by an earlier version, which wrote no record). Returns what it removed.
  */
 export function sweepRuntimeDir(root: string): string[] {
   const removed: string[] = [];
@@ -219,6 +231,7 @@ export function sweepRuntimeDir(root: string): string[] {
     return removed;
   }
   const uid = currentUid();
+  let bound: Set<string> | undefined;
   for (const name of names) {
     const m = JOB_ENTRY.exec(name);
     if (!m) continue;
@@ -236,7 +249,10 @@ export function sweepRuntimeDir(root: string): string[] {
     else if (!st.isDirectory()) stale = false;
     else {
       const owner = readOwner(entry);
-      stale = owner === 'absent' || owner === undefined ? old : !ownerRunning(owner);
+      // Without a record (being created, or made by a version that wrote none): old, and no one
+      // listening on its socket.
+      if (owner === 'absent' || owner === undefined) stale = old && !(bound ??= boundSockets()).has(path.join(entry, 'server.sock'));
+      else stale = !ownerRunning(owner);
     }
     if (!stale) continue;
     try {

@@ -35,7 +35,8 @@ aspects:
 `,
   );
   // The exported constant differs with the tags: the package's export data does too.
-  write('injrt/counter/counter.go', 'package counter\n\nimport "fmt"\n\nfunc Hit(name string) { fmt.Printf("hit %s (%s)\\n", name, Mode) }\n');
+  // println, not fmt: every distinct fingerprint rebuilds the standard packages the program needs.
+  write('injrt/counter/counter.go', 'package counter\n\nfunc Hit(name string) { println("hit", name, "(" + Mode + ")") }\n');
   write('injrt/counter/plain.go', '//go:build !extra\n\npackage counter\n\nconst Mode = "plain"\n');
   write('injrt/counter/extra.go', '//go:build extra\n\npackage counter\n\nconst Mode = "extra"\n');
   // The same module as a workspace replaces it: another Mode.
@@ -43,7 +44,7 @@ aspects:
   write('injrt-ws/counter/plain.go', '//go:build !extra\n\npackage counter\n\nconst Mode = "workspace"\n');
   write('app/go.mod', 'module example.com/modes\n\ngo 1.23\n\nrequire example.com/injrt v0.0.0\n\nreplace example.com/injrt => ../injrt\n');
   write('app/orchestrion.tool.go', '//go:build tools\n\npackage tools\n\nimport _ "example.com/injrt/integration"\n');
-  write('app/main.go', 'package main\n\nimport "fmt"\n\n//count:me\nfunc work() { fmt.Println("working") }\n\nfunc main() { work() }\n');
+  write('app/main.go', 'package main\n\n//count:me\nfunc work() { println("working") }\n\nfunc main() { work() }\n');
   return { app: path.join(root, 'app'), root };
 }
 
@@ -56,7 +57,7 @@ test('module, vendor and workspace modes and build tags over one GOCACHE', () =>
     const r = run(BIN, ['go', 'build', '-o', exe, ...args, '.'], { cwd: app, env: goEnv(gocache, env) });
     assert.equal(r.code, 0, `${label}: ${describeResult(r)}`);
     const out = run(exe, [], { cwd: app });
-    assert.equal(out.stdout, `hit work (${want})\nworking\n`, `${label}: the program runs with the injected package of this mode`);
+    assert.equal(out.stderr, `hit work (${want})\nworking\n`, `${label}: the program runs with the injected package of this mode`);
   };
   const vendor = (on: boolean) => {
     if (on) assert.equal(run('go', ['mod', 'vendor'], { cwd: app, env: goEnv(gocache) }).code, 0);

@@ -62,11 +62,13 @@ interface ListedPackage {
 const FILE_LISTS = ['GoFiles', 'CgoFiles', 'CFiles', 'CXXFiles', 'HFiles', 'SFiles', 'SysoFiles', 'EmbedFiles', 'OtherFiles'] as const;
 
 /**
- * Build flags that cannot change a compiled package: leaving them out keeps a change of, say,
- * `-ldflags -X main.version=…` from invalidating every compile. Every other flag goes into the
- * fingerprint as given (a change of those rebuilds every package anyway).
+ * Build flags left out of the fingerprint: those that cannot change a compiled package (so that a
+ * change of, say, `-ldflags -X main.version=…` does not invalidate every compile), and those whose
+ * whole effect on the injectable packages is already in the listing (`-tags` selects files, `-mod`
+ * and `-modfile` move directories and versions). Every other flag goes in as given (a change of
+ * those rebuilds every package anyway).
  */
-const LINK_ONLY_FLAGS = new Set(['ldflags', 'buildvcs', 'modcacherw', 'installsuffix', 'pkgdir']);
+const UNHASHED_FLAGS = new Set(['ldflags', 'buildvcs', 'modcacherw', 'installsuffix', 'pkgdir', 'tags', 'mod', 'modfile']);
 
 /** The values of a stream of concatenated JSON objects, as `go list -json` prints them. */
 export function* jsonStream(text: string): Generator<unknown> {
@@ -106,16 +108,20 @@ export async function injectablesFingerprint(root: string, injected: Map<string,
   const inputs: string[] = [];
   const paths = [...injected.keys()].sort();
   const fields = ['ImportPath', 'Dir', 'Standard', 'Module', ...FILE_LISTS, 'Error'].join(',');
-  const [r, modcache] = await Promise.all([
+  const [r, goenv] = await Promise.all([
     execa('go', ['list', '-e', '-deps', `-json=${fields}`, ...buildFlags, '--', ...paths], { cwd: root, env, reject: false }),
-    execa('go', ['env', 'GOMODCACHE'], { cwd: root, env, reject: false }),
+    execa('go', ['env', 'GOMODCACHE', 'GOWORK'], { cwd: root, env, reject: false }),
   ]);
   if (r.exitCode !== 0) throw new Error(`go list ${paths.join(' ')}: ${r.stderr.trim()}`);
-  const readOnly = modcache.exitCode === 0 && modcache.stdout.trim() !== '' ? modcache.stdout.trim() + path.sep : undefined;
+  const [modcacheDir = '', gowork = ''] = goenv.exitCode === 0 ? goenv.stdout.split('\n').map((l) => l.trim()) : [];
+  const readOnly = modcacheDir !== '' ? modcacheDir + path.sep : undefined;
+  // What decides the mode without a flag: a vendor/modules.txt appearing or going, a go.work edited.
+  inputs.push(path.join(root, 'vendor', 'modules.txt'));
+  if (gowork !== '' && gowork !== 'off') inputs.push(gowork);
   const h = createHash('sha256');
   for (const f of buildFlags) {
     const name = /^-+([^=]+)/.exec(f)?.[1] ?? '';
-    if (!LINK_ONLY_FLAGS.has(name)) h.update(`flag\0${f}\0`);
+    if (!UNHASHED_FLAGS.has(name)) h.update(`flag\0${f}\0`);
     if (name === 'overlay') hashOverlay(h, f.slice(f.indexOf('=') + 1), root, inputs);
   }
   const problems: string[] = [];

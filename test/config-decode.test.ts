@@ -83,6 +83,12 @@ const ROWS: Row[] = [
   ['empty one-of', aspectWith(`    join-point: { one-of: [] }\n${ADV}`), 'accept'],
   ['empty all-of', aspectWith(`    join-point: { all-of: [] }\n${ADV}`), 'accept'],
   ['package-name a number', aspectWith(`    join-point: { package-name: 5 }\n${ADV}`), 'accept'],
+  ['package-name a boolean', aspectWith(`    join-point: { package-name: true }\n${ADV}`), 'accept'],
+  ['directive a boolean', aspectWith(`    join-point: { function-body: { directive: true } }\n${ADV}`), 'accept'],
+  ['function-call a boolean', aspectWith(`    join-point: { function-call: true }\n${ADV}`), 'accept'],
+  ['import-path a number', aspectWith(`    join-point: { import-path: 12 }\n${ADV}`), 'accept'],
+  ['test-main a string', aspectWith(`    join-point: { test-main: "yes" }\n${ADV}`), /orchestrion\.yml:3:\d+: aspect "a": join-point\.test-main: /],
+  ['function receiver a number', aspectWith(`    join-point: { function-body: { function: [ { receiver: 5 } ] } }\n${ADV}`), /orchestrion\.yml:3:\d+: aspect "a": join-point\.function-body\.function\[0\]/],
   ['unknown function option', aspectWith(`    join-point: { function-body: { function: [ { nope: main } ] } }\n${ADV}`), /orchestrion\.yml:3:\d+: aspect "a": join-point\.function-body\.function\[0\]: unknown FuncDeclOption name: "nope"/],
   ['function-body of a number', aspectWith(`    join-point: { function-body: 5 }\n${ADV}`), /orchestrion\.yml:3:\d+: aspect "a": join-point\.function-body: .*singleton/],
 ];

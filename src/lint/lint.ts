@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { CONFIG_YML, TOOL_GO } from '../config/load.ts';
 import { moduleRoot } from '../jobserver/moduleroot.ts';
 import { stripToolexec } from '../goflags.ts';
-import { runtimeDir } from '../jobserver/runtime-dir.ts';
+import { makeJobDir, runtimeDir, sweepRuntimeDir } from '../jobserver/runtime-dir.ts';
 import { JobServer } from '../jobserver/server.ts';
 import { pathToolchain } from '../wasm/module.ts';
 
@@ -26,7 +26,10 @@ export interface LintResult {
 async function lintRoot(root: string, env: NodeJS.ProcessEnv): Promise<LintResult> {
   const configured = [TOOL_GO, CONFIG_YML].some((f) => fs.existsSync(path.join(root, f)));
   if (!configured) return { root, configured };
-  const server = await JobServer.listen({ root, dir: fs.mkdtempSync(path.join(runtimeDir(), 'lint-')), schema: 'warn' });
+  // A job directory like a build's, with an owner record: an interrupted lint leaves nothing for long.
+  const runtime = runtimeDir();
+  sweepRuntimeDir(runtime);
+  const server = await JobServer.listen({ root, dir: makeJobDir(runtime), schema: 'warn' });
   try {
     const { warnings } = await server.prepare(await pathToolchain(root, env));
     return { root, configured, warnings };

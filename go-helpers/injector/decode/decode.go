@@ -99,8 +99,13 @@ func IsNull(raw json.RawMessage) bool {
 	return k == "nothing" || k == "null"
 }
 
-// String decodes a string value.
+// String decodes a string value. As Orchestrion's YAML decoder, a scalar of
+// another kind is taken as its text (`package-name: true`).
 func String(raw json.RawMessage, path string) (string, error) {
+	switch Kind(raw) {
+	case "bool", "number":
+		return string(bytes.TrimSpace(raw)), nil
+	}
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {
 		return "", Errorf(path, "expected a string, got a %s", Kind(raw))

@@ -42,6 +42,8 @@ const ROWS: Row[] = [
   ['null meta', 'meta: ~\naspects: []', 'accept'],
   ['null extends', 'extends: ~', 'accept'],
   ['an alias at the top level', 'x: &t println("x")\naspects:\n  - id: a\n' + JP + '\n    advice: [ { prepend-statements: { template: *t } } ]', 'accept'],
+  ['a merge key inside an advice', 'x: &t { template: println("x") }\naspects:\n  - id: a\n' + JP + '\n    advice: [ { prepend-statements: { <<: *t, imports: { fmt: fmt } } } ]', 'accept'],
+  ['a merge key as a join point', 'x: &j { function-body: { function: [ { name: main } ] } }\naspects:\n  - id: a\n    join-point: { <<: *j }\n' + ADV, /orchestrion\.yml:4:19: aspect "a": join-point: a merge key/],
   ['a second document (only the first is read)', 'aspects: []\n---\naspects: []', 'accept'],
   ['empty file', '', /orchestrion\.yml:1:1: empty configuration/],
   ['comments only', '# nothing', /orchestrion\.yml:1:1: empty configuration/],

@@ -166,3 +166,8 @@ import (
 test('the built-in aspects are valid configuration', () => {
   assert.deepEqual(schemaErrors({ meta: { name: 'built-in', description: 'd' }, aspects: BUILTIN_ASPECTS }), []);
 });
+
+test('merge keys work inside an advice, as in Orchestrion', () => {
+  const text = `x: &t { template: println("x") }\naspects:\n  - id: a\n    join-point: { directive: d }\n    advice: [ { prepend-statements: { <<: *t, imports: { fmt: fmt } } } ]\n`;
+  assert.deepEqual(parseConfigYAML('/m/orchestrion.yml', text).aspects[0]!.aspect.advice, [{ 'prepend-statements': { template: 'println("x")', imports: { fmt: 'fmt' } } }]);
+});

@@ -76,7 +76,7 @@ export interface LoadOptions {
 export function parseConfigYAML(file: string, text: string, { schema = 'off', warn }: LoadOptions = {}): ParsedYAML {
   const lc = new LineCounter();
   // Every document of the stream must parse; only the first is decoded (as goccy's Decoder does).
-  const docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, merge: true });
   const doc = Array.isArray(docs) ? docs[0] : undefined;
   const posAt = (offset: number) => {
     const p = lc.linePos(offset);
@@ -128,6 +128,8 @@ export function parseConfigYAML(file: string, text: string, { schema = 'off', wa
     if (!present(map.get('advice', true) as YAMLNode | undefined)) fail(node, `${label}: missing required key "advice"`);
     const ti = map.get('tracer-internal', true) as YAMLNode | undefined;
     if (present(ti) && typeof ti.toJSON() !== 'boolean') fail(ti, `${label}: "tracer-internal" must be a boolean (true or false)`);
+    const merged = mergeInSingleton(map.get('join-point', true) as YAMLNode, 'join-point') ?? mergeInAdvice(map.get('advice', true) as YAMLNode);
+    if (merged) fail(merged.node, `${label}: ${merged.path}: a merge key (<<) where a mapping of exactly one key is expected (Orchestrion's decoder reads it as the key "")`);
   });
 
   // The schema (lint, pin -validate): what Orchestrion's documentation requires beyond its decoders.
@@ -164,6 +166,48 @@ export function parseConfigYAML(file: string, text: string, { schema = 'off', wa
     ? ((extendsNode as YAMLSeq).items as YAMLNode[]).filter((n) => !isNull(n)).map((n) => ({ entry: String(n.toJSON()), position: posAt(n.range?.[0] ?? 0) }))
     : [];
   return { aspects, extends: ext };
+}
+
+/** Join point kinds whose value is itself a join point, or a sequence of them (or of function options). */
+const NESTED_JOIN_POINTS: Record<string, 'one' | 'many' | 'options'> = { not: 'one', 'function-body': 'one', 'all-of': 'many', 'one-of': 'many', function: 'options' };
+
+/**
+ * A `<<` merge key where Orchestrion's decoder expects a singleton mapping (a join point, an advice,
+ * a function option): it takes the mapping's only key as written, so `<<` is an unknown kind there,
+ * while merges inside an advice's own mapping work. Found before merging, which would hide it.
+ */
+function mergeInSingleton(node: YAMLNode | undefined, where: string): { node: YAMLNode; path: string } | undefined {
+  if (!isMap(node)) return undefined;
+  const merge = node.items.find((p) => isMergeKey(p.key));
+  if (merge) return { node: merge.key as YAMLNode, path: where };
+  if (node.items.length !== 1) return undefined;
+  const [pair] = node.items;
+  const kind = String((pair!.key as YAMLNode).toJSON());
+  const value = pair!.value as YAMLNode | null;
+  const nested = NESTED_JOIN_POINTS[kind];
+  if (!nested || !value) return undefined;
+  if (nested === 'one') return mergeInSingleton(value, `${where}.${kind}`);
+  if (!isSeq(value)) return undefined;
+  for (const [i, item] of (value.items as YAMLNode[]).entries()) {
+    const found = mergeInSingleton(item, `${where}.${kind}[${i}]`);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** A `<<` key (the parser, merging, gives it a symbol value). */
+function isMergeKey(key: unknown): boolean {
+  if (!isScalar(key)) return false;
+  return key.value === '<<' || (typeof key.value === 'symbol' && key.value.description === '<<');
+}
+
+function mergeInAdvice(node: YAMLNode | undefined): { node: YAMLNode; path: string } | undefined {
+  if (!isSeq(node)) return mergeInSingleton(node, 'advice');
+  for (const [i, item] of (node.items as YAMLNode[]).entries()) {
+    const found = isMap(item) && item.items.find((p) => isMergeKey(p.key));
+    if (found) return { node: found.key as YAMLNode, path: `advice[${i}]` };
+  }
+  return undefined;
 }
 
 /**

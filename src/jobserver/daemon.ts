@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { logEvent } from '../log.ts';
 import { moduleRoot } from './moduleroot.ts';
-import { claimJobDir, pidExists, sweepRuntimeDir } from './runtime-dir.ts';
+import { pidExists } from '../pid.ts';
+import { claimJobDir, sweepRuntimeDir } from './runtime-dir.ts';
 import { JobServer } from './server.ts';
 
 const [dir, pidArg, lockFile] = process.argv.slice(2);

@@ -12,6 +12,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pidExists } from '../pid.ts';
 
 const currentUid = (): number => process.getuid?.() ?? -1;
 
@@ -179,15 +180,6 @@ function ownerRunning(owner: Owner): boolean {
   return owner.start === undefined || owner.start === stat.start;
 }
 
-/** Whether a process `pid` exists (possibly another user's). */
-export function pidExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Paths of the Unix sockets bound in this network namespace (Linux: /proc/net/unix; else none known). */
 function boundSockets(): Set<string> {

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { pidExists } from '../pid.ts';
 
 export function lockFileFor(goMod: string): string {
   const digest = createHash('sha512').update(goMod).digest('base64url');
@@ -22,13 +23,7 @@ function ownerAlive(file: string): boolean {
   } catch {
     return true; // being written or just removed: look again
   }
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return Number.isInteger(pid) && pid > 0 && pidExists(pid);
 }
 
 /** Waits for the lock of `goMod` (polling), and returns its release. */

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { execa } from 'execa';
+import { pidExists } from '../pid.ts';
 import { PROJECT_ROOT } from '../version.ts';
 import { DST_PATCH_KEY, patchedDstFlags } from './dst-patch.ts';
 const HELPERS_DIR = path.join(PROJECT_ROOT, 'go-helpers');
@@ -106,10 +107,13 @@ export async function ensureWasm(tc: Toolchain, log: (msg: string) => void = () 
 
 async function buildInto(tc: Toolchain, dir: string, log: (msg: string) => void): Promise<WasmFiles> {
   // Build into a private directory and rename: concurrent builders never expose a partial file.
+  removeAbandonedBuilds(path.dirname(dir));
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
   fs.mkdirSync(tmp, { recursive: true });
-  // The patched dependency lives outside the cached directory, and only for the build.
-  const patchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orchestrion-wasm-dst-'));
+  // The patched dependency lives only for the build, inside the temporary directory (so that the
+  // sweep of abandoned builds takes it too), and is removed before the rename.
+  const patchDir = path.join(tmp, 'dst-patch');
+  fs.mkdirSync(patchDir);
   const t0 = Date.now();
   log(`building the wasm injector with ${tc.version} (${tc.goroot}) into ${dir}`);
   try {
@@ -137,6 +141,7 @@ async function buildInto(tc: Toolchain, dir: string, log: (msg: string) => void)
     );
     if (!execSrc) throw new Error(`no wasm_exec.js in ${tc.goroot}/lib/wasm or misc/wasm`);
     fs.copyFileSync(execSrc, path.join(tmp, 'wasm_exec.js'));
+    fs.rmSync(patchDir, { recursive: true, force: true });
     try {
       fs.renameSync(tmp, dir);
     } catch (err) {
@@ -151,7 +156,20 @@ async function buildInto(tc: Toolchain, dir: string, log: (msg: string) => void)
     throw new Error(`building the wasm injector with ${tc.version} failed: ${e.stderr?.trim() || e.message}`);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
-    fs.rmSync(patchDir, { recursive: true, force: true });
+  }
+}
+
+/** Removes the temporary directories of builds whose process is gone (killed before its clean-up ran). */
+function removeAbandonedBuilds(parent: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(parent);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = /\.tmp-(\d+)-\d+$/.exec(name)?.[1];
+    if (pid !== undefined && !pidExists(Number(pid))) fs.rmSync(path.join(parent, name), { recursive: true, force: true });
   }
 }
 

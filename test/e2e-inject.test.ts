@@ -187,7 +187,7 @@ test('a missing runtime module is a clear error, and the cache stays correct', (
   const exe = path.join(tempDir('out'), 'app');
   const r = run(BIN, ['go', 'build', '-o', exe, '.'], { cwd: app, env: goEnv(cache) });
   assert.notEqual(r.code, 0);
-  assert.match(r.stderr, /orchestrion\.tool\.go: .*example\.com\/runtime\/integration/);
+  assert.match(r.stderr, /orchestrion\.tool\.go:\d+:\d+: .*example\.com\/runtime\/integration/);
   assert.ok(!fs.existsSync(exe));
   fs.renameSync(`${runtime}.gone`, runtime);
   const ok = run(BIN, ['go', 'build', '-o', exe, '.'], { cwd: app, env: goEnv(cache) });

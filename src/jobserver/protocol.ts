@@ -68,6 +68,41 @@ export interface InstrumentParams {
   goarch: string;
   /** Absolute path of the compiler (its GOROOT selects the wasm module built by that toolchain). */
   tool: string;
+  /** Also answer why each aspect of the configuration did or did not apply (`orchestrion instrument -explain`). */
+  explain?: boolean;
+}
+
+/**
+ * The stage that decided an aspect's verdict for one package, in pipeline order: the job server's
+ * special cases of import paths, its package-level pre-filter (import path, imports, package
+ * filters), its file-level pre-filter (directive text, names), then the injector's syntax walk (no
+ * node of that shape) and its type checks (e.g. an argument that does not implement an interface).
+ * `matched` when the aspect applied.
+ */
+export type ExplainStage = 'special-case' | 'package' | 'file' | 'syntax' | 'types' | 'matched';
+
+/** One place an aspect applied: the join point's position and the advice woven there. */
+export interface ExplainMatch {
+  file: string;
+  line: number;
+  column: number;
+  /** Advice kinds applied there, in order (`prepend-statements`, `wrap-expression`, …). */
+  advice: string[];
+}
+
+/** Why one aspect of the configuration did or did not apply to one package. */
+export interface AspectVerdict {
+  /** The aspect's id and the orchestrion.yml defining it (`<builtin>` for the built-in aspects). */
+  aspect: string;
+  file: string;
+  /** Position of the aspect in the configuration (its order of application). */
+  index: number;
+  stage: ExplainStage;
+  /** For a person: what was looked for and not found, or what matched. */
+  reason: string;
+  /** Where a rejection was decided when there is one place (a candidate node rejected by types). */
+  at?: { file: string; line: number; column: number };
+  matches?: ExplainMatch[];
 }
 export interface SyntheticReference {
   path: string;
@@ -98,6 +133,8 @@ export interface InstrumentResult {
   errors: Diagnostic[];
   /** True when pre-filters decided no aspect can apply and the wasm injector was not called. */
   skipped: boolean;
+  /** With `explain`: one verdict per aspect of the configuration, in configuration order. */
+  explain?: AspectVerdict[];
 }
 
 export interface ResolveParams {

@@ -30,6 +30,21 @@ export interface InstrumentRequest {
   rootConfig?: Record<string, string>;
   /** Skip the injector's own special-casing of import paths: the job server already applied it. */
   ignoreSpecialCases?: boolean;
+  /** Also answer, for each aspect sent, why it did or did not apply (`explain` below). */
+  explain?: boolean;
+}
+
+/**
+ * The injector's verdict on one aspect sent (by index in `aspects`): `file` (its own file-level
+ * filter rejected every file), `syntax` (no node of the join point's shape), `types` (nodes of that
+ * shape, rejected by a type check: `at` is the first), or `matched` with the places.
+ */
+export interface WasmAspectVerdict {
+  aspectIndex: number;
+  stage: 'file' | 'syntax' | 'types' | 'matched';
+  reason: string;
+  at?: { file: string; line: number; column: number };
+  matches?: { file: string; line: number; column: number; advice: string[] }[];
 }
 
 export interface WasmDiagnostic {
@@ -48,6 +63,8 @@ export interface InstrumentResponse {
   langLevel: string;
   errors: WasmDiagnostic[] | null;
   warnings: WasmDiagnostic[] | null;
+  /** With `explain`: one verdict per aspect sent. */
+  explain?: WasmAspectVerdict[] | null;
 }
 
 export interface ValidateRequest {

@@ -338,3 +338,113 @@ export function impliedImports(jp: unknown): Set<string> {
   }
   return out;
 }
+
+// Explaining a "no" (`orchestrion instrument -explain`). These run only when explain is asked, after
+// packageMayMatch / fileMayMatch answered "no": they re-evaluate the parts of the join point with the
+// same functions to find the one that decided, and say what was needed. The normal path is unchanged.
+
+/** Why packageMayMatch answered "no" (call only then). */
+export function packageNoReason(jp: unknown, ctx: PackageContext): string {
+  const s = singleton(jp);
+  if (!s) return 'the join point cannot match this package';
+  const [kind, arg] = s;
+  const notImported = (p: string) => `does not import ${p}`;
+  switch (kind) {
+    case 'all-of':
+      return firstNo(arg, (j) => packageMayMatch(j, ctx) === 'no', (j) => packageNoReason(j, ctx));
+    case 'one-of':
+      return neither(list(arg).map((j) => packageNoReason(j, ctx)), 'does not import ', 'imports neither ');
+    case 'function-body':
+      return packageNoReason(arg, ctx);
+    case 'function':
+      return firstNo(
+        arg,
+        (o) => functionOption(o, (k, v) => functionOptionPackage(k, v, ctx)) === 'no',
+        (o) => {
+          const [k, v] = singleton(o)!;
+          if (k === 'receiver') return `the receiver type ${String(v)} is defined in ${parseTypeName(String(v))?.path}, not in ${ctx.importPath}`;
+          const sig = v as { args?: unknown; returns?: unknown } | null;
+          const types = [...list(sig?.args ?? []), ...list(sig?.returns ?? [])];
+          const missing = types.find((t) => typeImports(ctx, t) === 'no');
+          return `${notImported(parseTypeName(String(missing))?.path ?? String(missing))} (${k} names ${String(missing)})`;
+        },
+      );
+    case 'declaration-of':
+    case 'function-call':
+      return notImported(symbol(arg)!.path);
+    case 'method-call':
+      return notImported(parseTypeName(String((arg as { receiver?: unknown }).receiver))!.path);
+    case 'struct-literal':
+      return notImported(parseTypeName(String((arg as { type?: unknown }).type))!.path);
+    case 'value-declaration':
+      return notImported(parseTypeName(String(arg))!.path);
+    case 'import-path':
+      return `not the import path ${String(arg)}`;
+    case 'struct-definition':
+      return `the struct ${String(arg)} is defined in ${parseTypeName(String(arg))?.path}, not in ${ctx.importPath}`;
+    case 'package-filter':
+      return `package-filter ${JSON.stringify(arg)} does not match ${ctx.importPath}`;
+    case 'test-main':
+      return arg ? 'not the generated test main package' : 'the generated test main package';
+  }
+  return `${kind} cannot match this package`;
+}
+
+/** A file to explain: its context and its name. */
+export interface NamedFile extends FileContext {
+  name: string;
+}
+
+/** Why fileMayMatch answered "no" for every file (call only then). */
+export function filesNoReason(jp: unknown, files: readonly NamedFile[]): string {
+  const never = (j: unknown) => files.every((f) => fileMayMatch(j, f) === 'no');
+  const s = singleton(jp);
+  if (!s) return 'the join point cannot match any file';
+  const [kind, arg] = s;
+  const names = (v: unknown) => `no file contains the name ${String(v)}`;
+  switch (kind) {
+    case 'all-of':
+      if (Array.isArray(arg) && arg.some(never)) return filesNoReason(arg.find(never), files);
+      // Each file fails on another condition.
+      return files.map((f) => `${baseName(f.name)}: ${filesNoReason(arg, [f])}`).join('; ');
+    case 'one-of':
+      return neither(list(arg).map((j) => filesNoReason(j, files)), 'no file contains ', 'no file contains either ');
+    case 'function-body':
+      return filesNoReason(arg, files);
+    case 'function': {
+      const opts = list(arg);
+      const optNever = (o: unknown) => files.every((f) => functionOption(o, (k, v) => functionOptionFile(k, v, f)) === 'no');
+      const o = opts.find(optNever);
+      if (o === undefined) return files.map((f) => `${baseName(f.name)}: ${filesNoReason(jp, [f])}`).join('; ');
+      const [k, v] = singleton(o)!;
+      return k === 'name' ? `no file contains the function name ${String(v)}` : `no file contains the receiver type name ${parseTypeName(String(v))?.name}`;
+    }
+    case 'directive':
+      return `no file contains the directive //${String(arg)}`;
+    case 'declaration-of':
+    case 'function-call':
+      return names(symbol(arg)?.name);
+    case 'method-call':
+      return `no file contains the method name ${String((arg as { name?: unknown }).name)}`;
+    case 'package-name':
+      return `no file is in package ${String(arg)} (package ${[...new Set(files.map((f) => f.packageName))].join(', ')})`;
+    case 'struct-definition':
+      return 'no file contains the word struct';
+  }
+  return `${kind} cannot match any file`;
+}
+
+const baseName = (p: string) => p.slice(p.lastIndexOf('/') + 1);
+
+function firstNo(arg: unknown, isNo: (x: unknown) => boolean, reason: (x: unknown) => string): string {
+  const hit = list(arg).find(isNo);
+  return hit === undefined ? 'no condition can hold' : reason(hit);
+}
+
+/** "does not import a", "does not import b" → "imports neither a nor b"; other reasons joined with "and". */
+function neither(reasons: string[], prefix: string, joined: string): string {
+  if (reasons.length > 1 && reasons.every((r) => r.startsWith(prefix))) {
+    return joined + reasons.map((r) => r.slice(prefix.length)).join(' nor ');
+  }
+  return reasons.join(', and ');
+}

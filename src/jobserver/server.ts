@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { ConfigError, loadConfig, type LoadedConfig, type SchemaMode, type SourcedAspect } from '../config/load.ts';
 import { versionSuffix } from '../config/fingerprint.ts';
 import { injectablesFingerprint, injectedPaths, jsonStream } from '../config/injectables.ts';
-import { fileMayMatch, packageClause, packageMayMatch, type PackageContext } from '../config/prefilter.ts';
+import { fileMayMatch, filesNoReason, packageClause, packageMayMatch, packageNoReason, type PackageContext } from '../config/prefilter.ts';
 import { parseImportConfig } from '../toolexec/importcfg.ts';
 import { logEvent } from '../log.ts';
 import { InjectorPool } from '../pool/pool.ts';
@@ -27,6 +27,8 @@ import {
   checkRequest,
   encode,
   lineReader,
+  type AspectVerdict,
+  type ExplainStage,
   type InstrumentParams,
   type ResolveParams,
   type InstrumentResult,
@@ -66,17 +68,19 @@ interface ConfigState extends Prepared {
   config: LoadedConfig;
 }
 
-/** Paths whose packages are never woven, or only by tracer-internal aspects (config.md §1.7). */
-function specialCase(importPath: string): 'normal' | 'never' | 'tracer-internal' {
-  const under = (p: string) => importPath === p || importPath.startsWith(p + '/');
-  if (under('github.com/DataDog/orchestrion/runtime')) return 'normal';
-  if (under('github.com/DataDog/orchestrion')) return 'never';
-  if (under('gopkg.in/DataDog/dd-trace-go.v1')) return 'tracer-internal';
-  if (under('github.com/DataDog/dd-trace-go/internal/orchestrion/_integration')) return 'normal';
-  if (under('github.com/DataDog/dd-trace-go/v2/internal/orchestrion/_integration')) return 'normal';
-  if (under('github.com/DataDog/dd-trace-go')) return 'tracer-internal';
-  if (importPath === 'github.com/DataDog/go-tuf/client') return 'never';
-  return 'normal';
+/** Paths whose packages are never woven, or only by tracer-internal aspects (config.md §1.7); the first prefix that holds decides. */
+const SPECIAL_CASES: { prefix: string; exact?: boolean; mode: 'normal' | 'never' | 'tracer-internal' }[] = [
+  { prefix: 'github.com/DataDog/orchestrion/runtime', mode: 'normal' },
+  { prefix: 'github.com/DataDog/orchestrion', mode: 'never' },
+  { prefix: 'gopkg.in/DataDog/dd-trace-go.v1', mode: 'tracer-internal' },
+  { prefix: 'github.com/DataDog/dd-trace-go/internal/orchestrion/_integration', mode: 'normal' },
+  { prefix: 'github.com/DataDog/dd-trace-go/v2/internal/orchestrion/_integration', mode: 'normal' },
+  { prefix: 'github.com/DataDog/dd-trace-go', mode: 'tracer-internal' },
+  { prefix: 'github.com/DataDog/go-tuf/client', exact: true, mode: 'never' },
+];
+function specialCase(importPath: string): { mode: 'normal' | 'never' | 'tracer-internal'; prefix?: string } {
+  const sc = SPECIAL_CASES.find((c) => importPath === c.prefix || (!c.exact && importPath.startsWith(c.prefix + '/')));
+  return sc ? { mode: sc.mode, prefix: sc.prefix } : { mode: 'normal' };
 }
 
 export class JobServer {
@@ -276,13 +280,19 @@ export class JobServer {
   private async instrument(p: InstrumentParams): Promise<InstrumentResult> {
     const tc = toolchainOfTool(p.tool);
     const { config } = await this.currentConfig(tc);
-    const none: InstrumentResult = { files: [], references: [], langLevel: '', errors: [], skipped: true };
+    // With `explain`, the verdict of every aspect the job server itself rules out.
+    const explain = p.explain ? new Explanation(config.aspects) : undefined;
+    const none = (): InstrumentResult => ({ files: [], references: [], langLevel: '', errors: [], skipped: true, ...(explain && { explain: explain.verdicts() }) });
     const special = specialCase(p.importPath);
-    let aspects = special === 'never' ? [] : config.aspects;
-    if (special === 'tracer-internal') aspects = aspects.filter((a) => a.aspect['tracer-internal'] === true);
+    let aspects = special.mode === 'never' ? [] : config.aspects;
+    if (special.mode === 'tracer-internal') aspects = aspects.filter((a) => a.aspect['tracer-internal'] === true);
+    if (explain && special.mode !== 'normal') {
+      const why = special.mode === 'never' ? `${special.prefix} and the packages under it are never woven` : `${special.prefix} and the packages under it receive only tracer-internal aspects`;
+      explain.decideAll(config.aspects, (a) => !aspects.includes(a), 'special-case', () => why);
+    }
     if (aspects.length === 0) {
       this.stats.skipped++;
-      return none;
+      return none();
     }
     // Package-level pre-filter: import path, package filters, imports the join point needs.
     const importcfg = parseImportConfig(await fs.promises.readFile(p.importcfg, 'utf8'), p.importcfg);
@@ -293,18 +303,25 @@ export class JobServer {
       testMain: p.packageName === 'main' && p.importPath.endsWith('.test') && p.files.some((f) => path.basename(f) === '_testmain.go'),
     };
     const forPackage = aspects.filter((a) => packageMayMatch(a.aspect['join-point'], pkgCtx) !== 'no');
+    explain?.decideAll(aspects, (a) => !forPackage.includes(a), 'package', (a) => packageNoReason(a.aspect['join-point'], pkgCtx));
     // File-level pre-filter: directive strings, names, package clauses in the sources.
     let kept: SourcedAspect[] = [];
     let contents: string[] = [];
     if (forPackage.length > 0) {
       contents = await Promise.all(p.files.map((f) => fs.promises.readFile(f, 'utf8')));
-      const files = contents.map((content) => ({ content, packageName: packageClause(content) }));
+      const files = contents.map((content, i) => ({ content, packageName: packageClause(content), name: p.files[i]! }));
       kept = forPackage.filter((a) => files.some((f) => fileMayMatch(a.aspect['join-point'], f) !== 'no'));
+      explain?.decideAll(forPackage, (a) => !kept.includes(a), 'file', (a) => filesNoReason(a.aspect['join-point'], files));
     }
     logEvent('instrument.prefilter', { importPath: p.importPath, aspects: aspects.length, afterPackage: forPackage.length, afterFiles: kept.length });
     if (kept.length === 0) {
       this.stats.skipped++;
-      return none;
+      return none();
+    }
+    if (explain) {
+      // Not cached: a cached answer has no verdicts, and an explained one is asked for rarely.
+      this.stats.instrumented++;
+      return this.instrumentInPool(tc, p, kept, pkgCtx.testMain, explain);
     }
     const key = instrumentCacheKey({
       toolBuildID: toolBuildID(helpersHash()),
@@ -330,7 +347,7 @@ export class JobServer {
     return result;
   }
 
-  private async instrumentInPool(tc: Toolchain, p: InstrumentParams, kept: SourcedAspect[], testMain: boolean): Promise<InstrumentResult> {
+  private async instrumentInPool(tc: Toolchain, p: InstrumentParams, kept: SourcedAspect[], testMain: boolean, explain?: Explanation): Promise<InstrumentResult> {
     const res = await (await this.pool(tc)).instrument({
       importPath: p.importPath,
       goVersion: p.lang,
@@ -343,12 +360,13 @@ export class JobServer {
       rootModulePath: this.rootModule,
       orchestrionVersion: `v${toolVersion()}`,
       ignoreSpecialCases: true,
+      ...(explain && { explain: true }),
     });
     for (const w of res.warnings ?? []) logEvent('instrument.warning', { importPath: p.importPath, ...w });
     logEvent('instrument', { importPath: p.importPath, modified: (res.files ?? []).map((f) => f.path) });
     // The configuration file of each aspect, for compile errors in generated code.
     const fileOf = new Map(kept.map((a) => [a.aspect.id, a.file]));
-    return {
+    const result: InstrumentResult = {
       files: (res.files ?? []).map(({ generated, ...f }) =>
         generated ? { ...f, generated: generated.map((aspect) => ({ aspect, file: fileOf.get(aspect) ?? '' })) } : f,
       ),
@@ -357,6 +375,17 @@ export class JobServer {
       errors: res.errors ?? [],
       skipped: false,
     };
+    if (explain) {
+      for (const v of res.explain ?? []) {
+        const { aspectIndex, ...rest } = v;
+        const a = kept[aspectIndex];
+        if (a) explain.decide(a, rest);
+      }
+      // An aspect the injector said nothing about (it failed before deciding): say so rather than omit it.
+      explain.decideAll(kept, () => true, 'syntax', () => 'the injector gave no verdict (see its errors and warnings)');
+      result.explain = explain.verdicts();
+    }
+    return result;
   }
 
   private readonly resolutions = new Map<string, Promise<Record<string, string>>>();
@@ -434,6 +463,34 @@ function cycleMessage(chain: string[], pkg: string): string {
     `cycle detected: ${loop} (a package injected into ${JSON.stringify(pkg)} depends on it; ` +
     'reference such a package with //go:linkname and `links:` in inject-declarations instead of importing it)'
   );
+}
+
+/**
+ * The verdicts of one `instrument -explain` request, one per aspect of the configuration: each stage
+ * decides the aspects it rules out, the first decision stands, and the answer lists them in
+ * configuration order.
+ */
+class Explanation {
+  private readonly all: readonly SourcedAspect[];
+  private readonly index: Map<SourcedAspect, number>;
+  private readonly decided = new Map<SourcedAspect, AspectVerdict>();
+  constructor(all: readonly SourcedAspect[]) {
+    this.all = all;
+    this.index = new Map(all.map((a, i) => [a, i]));
+  }
+
+  decide(a: SourcedAspect, v: Pick<AspectVerdict, 'stage' | 'reason' | 'at' | 'matches'>): void {
+    if (this.decided.has(a)) return;
+    this.decided.set(a, { aspect: a.aspect.id, file: a.file, index: this.index.get(a) ?? -1, ...v });
+  }
+
+  decideAll(among: readonly SourcedAspect[], rejected: (a: SourcedAspect) => boolean, stage: ExplainStage, reason: (a: SourcedAspect) => string): void {
+    for (const a of among) if (rejected(a) && !this.decided.has(a)) this.decide(a, { stage, reason: reason(a) });
+  }
+
+  verdicts(): AspectVerdict[] {
+    return this.all.flatMap((a) => this.decided.get(a) ?? []);
+  }
 }
 
 /** Identity of the configuration files' current state (cheap: one stat each). */

@@ -35,13 +35,15 @@ export interface InstrumentRequest {
 }
 
 /**
- * The injector's verdict on one aspect sent (by index in `aspects`): `file` (its own file-level
- * filter rejected every file), `syntax` (no node of the join point's shape), `types` (nodes of that
- * shape, rejected by a type check: `at` is the first), or `matched` with the places.
+ * The injector's verdict on one aspect sent (by index in `aspects`): `package` (its own
+ * package-level filter, or its special cases when not ignored, ruled the package out), `file` (its
+ * own file-level filter rejected every file, the parsed file's declarations included), `syntax`
+ * (no node of the join point's shape), `types` (nodes of that shape, rejected by a type check: `at`
+ * is the first), or `matched` with the places.
  */
 export interface WasmAspectVerdict {
   aspectIndex: number;
-  stage: 'file' | 'syntax' | 'types' | 'matched';
+  stage: 'package' | 'file' | 'syntax' | 'types' | 'matched';
   reason: string;
   at?: { file: string; line: number; column: number };
   matches?: { file: string; line: number; column: number; advice: string[] }[];

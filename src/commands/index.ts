@@ -2,6 +2,7 @@
 import Go from './go.ts';
 import Golden from './golden.ts';
 import Help from './help.ts';
+import Instrument from './instrument.ts';
 import Lint from './lint.ts';
 import Pin from './pin.ts';
 import Toolexec from './toolexec.ts';
@@ -11,6 +12,7 @@ export const COMMANDS = {
   go: Go,
   golden: Golden,
   help: Help,
+  instrument: Instrument,
   lint: Lint,
   pin: Pin,
   toolexec: Toolexec,

@@ -5,12 +5,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Client } from '../jobserver/client.ts';
-import { RESOLVE_CHAIN_ENV, type Diagnostic, type GeneratedOrigin } from '../jobserver/protocol.ts';
+import type { GeneratedOrigin } from '../jobserver/protocol.ts';
 import { appendMember } from './archive.ts';
-import { compareGoVersions, flagValue, positionals, withFlag, type ParsedCommand } from './argv.ts';
-import { formatImportConfig, parseImportConfig, provides, type ImportConfig } from './importcfg.ts';
-import { LINK_DEPS_MEMBER, LinkDeps } from './linkdeps.ts';
+import { flagValue, positionals, withFlag, type ParsedCommand } from './argv.ts';
+import { LINK_DEPS_MEMBER } from './linkdeps.ts';
 import { runTool, spawnTool } from './run.ts';
+import { resolveChain, weave } from './weave.ts';
+
+export { resolveInto, rewriteImportConfig } from './weave.ts';
 
 const GOOS: Record<string, string> = { win32: 'windows', sunos: 'solaris' };
 const GOARCH: Record<string, string> = { x64: 'amd64', ia32: '386', arm: 'arm', arm64: 'arm64', ppc64: 'ppc64le', s390x: 's390x', loong64: 'loong64', riscv64: 'riscv64' };
@@ -18,63 +20,6 @@ const GOARCH: Record<string, string> = { x64: 'amd64', ia32: '386', arm: 'arm', 
 /** Labels of the artifacts a compile produces, shared through build.start / build.finish. */
 const ARCHIVE = '_pkg_.a';
 const ASMHDR = 'go_asm.h';
-/** The file that makes a main package import its link-time dependencies (Orchestrion's name). */
-export const LINK_DEPS_FILE = 'link_deps_imports.go';
-
-export class UserError extends Error {}
-
-function formatDiagnostic(d: Diagnostic): string {
-  const pos = d.line > 0 ? `${d.file}:${d.line}:${d.column}` : d.file;
-  return `${pos}: ${d.aspect ? `aspect ${JSON.stringify(d.aspect)}: ` : ''}${d.message}`;
-}
-
-export function resolveChain(): string[] {
-  const raw = process.env[RESOLVE_CHAIN_ENV];
-  if (!raw) return [];
-  try {
-    const v = JSON.parse(raw) as unknown;
-    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-  } catch {
-    return [];
-  }
-}
-
-/** Writes an updated importcfg in place, keeping the original next to it (once). */
-export function rewriteImportConfig(file: string, cfg: ImportConfig): void {
-  const backup = `${file}.original`;
-  if (!fs.existsSync(backup)) fs.copyFileSync(file, backup);
-  fs.writeFileSync(file, formatImportConfig(cfg));
-}
-
-/**
- * Adds `packages` and what they need to `cfg` through the job server, following the link.deps of
- * every archive added (a work list: those may name further packages). Returns the link.deps
- * discovered on the way that `cfg` still does not satisfy.
- */
-export async function resolveInto(client: Client, importPath: string, cfg: ImportConfig, packages: string[], all: boolean): Promise<LinkDeps> {
-  const found = new LinkDeps();
-  // What the importcfg held before resolution: a package resolved below (say, reached only through
-  // the link.deps of an injected package) stays a link-time dependency, so main imports it.
-  const before: ImportConfig = { ...cfg, packageFiles: new Map(cfg.packageFiles) };
-  let pending = packages.filter((p) => !provides(cfg, p));
-  const asked = new Set<string>();
-  while (pending.length > 0) {
-    for (const p of pending) asked.add(p);
-    const { archives } = await client.call('packages.resolve', { importPath, chain: resolveChain(), packages: pending });
-    const next = new Set<string>();
-    for (const [p, archive] of Object.entries(archives)) {
-      if (provides(cfg, p)) continue;
-      cfg.packageFiles.set(p, archive);
-      for (const [dep, kind] of LinkDeps.fromArchive(archive).deps) {
-        found.add(dep, kind);
-        if (all && !provides(cfg, dep) && !asked.has(dep)) next.add(dep);
-      }
-    }
-    pending = [...next].filter((p) => !provides(cfg, p));
-  }
-  for (const [p] of found.deps) if (provides(before, p)) found.deps.delete(p);
-  return found;
-}
 
 export async function compile(cmd: ParsedCommand, connect: () => Promise<Client>): Promise<number> {
   const importcfg = flagValue(cmd, 'importcfg');
@@ -104,7 +49,7 @@ export async function compile(cmd: ParsedCommand, connect: () => Promise<Client>
   };
 
   try {
-    const res = await client.call('instrument', {
+    const w = await weave(client, {
       importPath,
       packageName: pkg,
       files: goFiles.map((f) => path.resolve(f)),
@@ -113,66 +58,21 @@ export async function compile(cmd: ParsedCommand, connect: () => Promise<Client>
       goos: process.env.GOOS || GOOS[process.platform] || process.platform,
       goarch: process.env.GOARCH || GOARCH[process.arch] || process.arch,
       tool: cmd.args[0]!,
+      outDir: path.dirname(output),
     });
-    if (res.errors.length > 0) throw new UserError(res.errors.map(formatDiagnostic).join('\n'));
-
-    const cfg = parseImportConfig(fs.readFileSync(importcfg, 'utf8'), importcfg);
-    const original = new Set(cfg.packageFiles.keys());
-    // What this package's imports carry, and what its own advice adds.
-    const linkDeps = LinkDeps.inherited(cfg);
-    const injected: string[] = [];
-    const aspectOf = new Map<string, string>();
-    for (const ref of res.references) {
-      if (ref.path === 'unsafe' || provides(cfg, ref.path)) continue;
-      linkDeps.add(ref.path, ref.kind);
-      aspectOf.set(ref.path, ref.aspect);
-      // A package only reached through //go:linkname is resolved at link time (or by main): resolving
-      // it here could need this very package and cycle.
-      if (ref.kind === 'import') injected.push(ref.path);
-    }
-    const isMain = pkg === 'main';
-    const toResolve = isMain ? linkDeps.entries().map(([p]) => p) : injected;
-    if (toResolve.length > 0) {
-      try {
-        linkDeps.addAll(await resolveInto(client, importPath, cfg, toResolve, isMain));
-      } catch (err) {
-        const names = toResolve.filter((p) => aspectOf.has(p)).map((p) => `aspect ${JSON.stringify(aspectOf.get(p))} injects "${p}"`);
-        throw new UserError(`${importPath}: ${names.length > 0 ? `${names.join('; ')}: ` : ''}${(err as Error).message}`);
-      }
-      rewriteImportConfig(importcfg, cfg);
-    }
-
-    let args = cmd.args;
-    // Modified file on the command line → the aspects of its generated regions.
+    const linkDeps = w.linkDeps;
+    // The modified files take the originals' places on the command line; each maps to the aspects
+    // of its generated regions.
+    const byOriginal = new Map(w.files.map((f) => [f.original, f]));
     const origins = new Map<string, GeneratedOrigin[]>();
-    if (res.files.length > 0) {
-      const byOriginal = new Map(res.files.map((f) => [f.path, f.content]));
-      const dir = path.join(path.dirname(output), 'orchestrion', 'src', pkg);
-      fs.mkdirSync(dir, { recursive: true });
-      args = args.map((a, i) => {
-        if (i < cmd.firstPositional || !a.endsWith('.go')) return a;
-        const content = byOriginal.get(path.resolve(a));
-        if (content === undefined) return a;
-        const modified = path.join(dir, path.basename(a));
-        fs.writeFileSync(modified, content);
-        const generated = res.files.find((f) => f.path === path.resolve(a))?.generated;
-        if (generated && generated.length > 0) origins.set(modified, generated);
-        return modified;
-      });
-      const lang = flagValue(cmd, 'lang');
-      if (res.langLevel && lang && compareGoVersions(res.langLevel, lang) > 0) args = withFlag(cmd, args, 'lang', res.langLevel);
-    }
-    if (isMain) {
-      // Make main import every link-time dependency, so the linker loads them and runs their init.
-      const added = linkDeps.entries().map(([p]) => p).filter((p) => !original.has(p) && cfg.packageFiles.has(p));
-      if (added.length > 0) {
-        const dir = path.join(path.dirname(output), 'orchestrion', 'src', 'synthetic');
-        fs.mkdirSync(dir, { recursive: true });
-        const file = path.join(dir, LINK_DEPS_FILE);
-        fs.writeFileSync(file, `package main\n\nimport (\n${added.map((p) => `\t_ ${JSON.stringify(p)}\n`).join('')})\n`);
-        args = [...args, file];
-      }
-    }
+    let args = cmd.args.map((a, i) => {
+      const woven = i >= cmd.firstPositional && a.endsWith('.go') ? byOriginal.get(path.resolve(a)) : undefined;
+      if (!woven) return a;
+      if (woven.generated && woven.generated.length > 0) origins.set(woven.woven, woven.generated);
+      return woven.woven;
+    });
+    if (w.lang) args = withFlag(cmd, args, 'lang', w.lang);
+    if (w.syntheticFile) args = [...args, w.syntheticFile];
 
     const code = origins.size > 0 ? await compileNamingAspects(cmd, args, origins) : await runTool(args);
     if (code === 0 && linkDeps.size > 0) appendMember(output, LINK_DEPS_MEMBER, linkDeps.format());

@@ -1,0 +1,200 @@
+// `orchestrion instrument`: what a build would weave into some packages, without building them.
+// The configuration is prepared by a job server exactly as for `orchestrion go` (same suffix cache,
+// same -V=full suffix, so Go's build cache is shared with builds); the packages' dependencies are
+// compiled (woven) by a child `go list -export` through that server; then each package goes
+// through `weave`, the very function a toolexec compile calls, with the importcfg and -lang cmd/go
+// would give its compile.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { readSuffix, suffixCacheKey, writeSuffix } from '../cache/suffix.ts';
+import { childBuildArgs, parseGoFlags, stripToolexec } from '../goflags.ts';
+import { Client } from '../jobserver/client.ts';
+import { JOBSERVER_ENV, VERSION_SUFFIX_ENV, type AspectVerdict, type SyntheticReference } from '../jobserver/protocol.ts';
+import { makeJobDir, runtimeDir, sweepRuntimeDir } from '../jobserver/runtime-dir.ts';
+import { JobServer } from '../jobserver/server.ts';
+import { weave } from '../toolexec/weave.ts';
+import { PROJECT_ROOT } from '../version.ts';
+import { goEnv, rootFromGoMod } from '../wrapper/goenv.ts';
+import { compiledFiles, exportData, importConfigFor, langFor, listPackages, type ListedPackage } from './golist.ts';
+import { unifiedDiff } from './unidiff.ts';
+
+export interface InstrumentOptions {
+  /** go list patterns (default `.`). */
+  patterns: string[];
+  /** Build flags for go list and the child builds (`-tags x`, `-mod=vendor`, `-trimpath`, …). */
+  buildFlags: string[];
+  /** Also the dependencies of the named packages. */
+  deps: boolean;
+  /** Ask for each aspect's verdict. */
+  explain: boolean;
+  /** Also write each woven file to `<outDir>/<import path>/<file>`. */
+  outDir?: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Called as packages are woven (progress display). */
+  progress?: (done: number, total: number, importPath: string) => void;
+}
+
+export interface FileReport {
+  /** The original file (absolute). */
+  path: string;
+  /** `<import path>/<file name>`: the diff's label and the path under `-o`. */
+  name: string;
+  /** Where `-o` wrote the woven bytes, else null. */
+  woven: string | null;
+  /** Unified diff, original → woven. */
+  diff: string;
+  /** The woven bytes (not in the JSON document). */
+  content: string;
+}
+
+export interface PackageReport {
+  importPath: string;
+  /** The package clause (`main` for a program). */
+  name: string;
+  dir: string;
+  /** The -lang the compile gets (raised when the advice needs it), "" for none. */
+  lang: string;
+  files: FileReport[];
+  /** Packages the advice imports or links (`import` / `relocation`). */
+  references: SyntheticReference[];
+  /** With explain: every aspect's verdict (undefined when the job server gave none). */
+  explain?: AspectVerdict[];
+}
+
+export interface Report {
+  /** The main module's root (where the configuration was loaded from). */
+  root: string;
+  packages: PackageReport[];
+}
+
+/** How many packages are woven at once (the job server's pool does the work). */
+const CONCURRENCY = 4;
+
+export async function instrumentPackages(opts: InstrumentOptions): Promise<Report> {
+  const env: NodeJS.ProcessEnv = { ...opts.env, GOFLAGS: stripToolexec(opts.env.GOFLAGS) };
+  delete env[JOBSERVER_ENV];
+  delete env[VERSION_SUFFIX_ENV];
+  delete env.TOOLEXEC_IMPORTPATH;
+  const bin = env.ORCHESTRION_BIN || path.join(PROJECT_ROOT, 'bin', 'orchestrion');
+  const goArgs = ['build', ...opts.buildFlags];
+  // The flags a child build of `orchestrion go build <flags>` gets: what changes the packages' files
+  // and export data (-tags, -mod, -trimpath, -gcflags, …), not -a, -n, -x, -work.
+  const flags = childBuildArgs(parseGoFlags(goArgs, ''));
+  const [ge, listed] = await Promise.all([goEnv(opts.cwd, env), listPackages(opts.patterns, flags, opts.deps, opts.cwd, env)]);
+  const root = rootFromGoMod(ge.GOMOD, opts.cwd);
+  // The suffix cache of `orchestrion go`, under the same key: a warm run neither validates the
+  // aspects again nor fingerprints the injected packages, and both agree on the -V=full suffix.
+  const distDir = path.join(PROJECT_ROOT, 'dist');
+  const tool = readBuildID(distDir);
+  const key = tool && suffixCacheKey({ tool, root, goenv: ge, goflags: env.GOFLAGS, flags });
+  const knownSuffix = key ? readSuffix(key) : undefined;
+  const runtime = runtimeDir();
+  sweepRuntimeDir(runtime);
+  const server = await JobServer.listen({ root, dir: makeJobDir(runtime), goArgs, knownSuffix });
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'orchestrion-instrument-'));
+  let client: Client | undefined;
+  try {
+    const since = Date.now();
+    const toolchain = { goroot: ge.GOROOT, version: ge.GOVERSION };
+    const prepared = await server.prepare(toolchain);
+    if (key && knownSuffix === undefined) writeSuffix(key, prepared.suffix, prepared.inputs, since);
+
+    const targets = opts.deps ? listed : listed.filter((p) => !p.DepOnly);
+    const imports = [...new Set(targets.flatMap((p) => p.Imports ?? []))].sort();
+    const childEnv = { ...env, [JOBSERVER_ENV]: server.url, [VERSION_SUFFIX_ENV]: prepared.suffix };
+    const archives = await exportData(imports, flags, bin, opts.cwd, childEnv);
+
+    client = await Client.connect(server.url);
+    const compiler = path.join(ge.GOROOT, 'pkg', 'tool', `${hostOS()}_${hostArch()}`, 'compile');
+    const reports: PackageReport[] = new Array(targets.length);
+    let next = 0;
+    let done = 0;
+    const worker = async () => {
+      while (next < targets.length) {
+        const i = next++;
+        const p = targets[i]!;
+        reports[i] = await weavePackage(client!, p, { work: path.join(work, `b${i}`), archives, compiler, ge, opts });
+        opts.progress?.(++done, targets.length, p.ImportPath);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, targets.length) }, worker));
+    return { root, packages: reports.sort((a, b) => (a.importPath < b.importPath ? -1 : a.importPath > b.importPath ? 1 : 0)) };
+  } finally {
+    client?.close();
+    await server.close();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+interface WeaveContext {
+  work: string;
+  archives: Map<string, string>;
+  compiler: string;
+  ge: { GOOS: string; GOARCH: string; GOVERSION: string };
+  opts: InstrumentOptions;
+}
+
+async function weavePackage(client: Client, p: ListedPackage, ctx: WeaveContext): Promise<PackageReport> {
+  fs.mkdirSync(ctx.work, { recursive: true });
+  const importcfg = path.join(ctx.work, 'importcfg');
+  fs.writeFileSync(importcfg, importConfigFor(p, ctx.archives));
+  const lang = langFor(p, ctx.ge.GOVERSION);
+  const files = compiledFiles(p);
+  if (files.length === 0) return { importPath: p.ImportPath, name: p.Name, dir: p.Dir, lang, files: [], references: [] };
+  // cmd/go's -p: `main` for a program, else the import path.
+  const packageName = p.Name === 'main' ? 'main' : p.ImportPath;
+  const w = await weave(client, {
+    importPath: p.ImportPath,
+    packageName,
+    files,
+    importcfg,
+    lang,
+    goos: ctx.ge.GOOS,
+    goarch: ctx.ge.GOARCH,
+    tool: ctx.compiler,
+    outDir: ctx.work,
+    explain: ctx.opts.explain,
+  }).catch((err: Error) => {
+    throw new Error(err.message.startsWith(`${p.ImportPath}:`) ? err.message : `${p.ImportPath}: ${err.message}`);
+  });
+  const report: PackageReport = {
+    importPath: p.ImportPath,
+    name: p.Name,
+    dir: p.Dir,
+    lang: w.lang ?? lang,
+    files: [],
+    references: w.result.references,
+    ...(ctx.opts.explain ? { explain: w.result.explain } : {}),
+  };
+  for (const f of w.files) {
+    const name = `${p.ImportPath}/${path.basename(f.original)}`;
+    let woven: string | null = null;
+    if (ctx.opts.outDir) {
+      woven = path.join(ctx.opts.outDir, p.ImportPath, path.basename(f.original));
+      fs.mkdirSync(path.dirname(woven), { recursive: true });
+      fs.writeFileSync(woven, f.content);
+    }
+    const original = fs.readFileSync(f.original, 'utf8');
+    report.files.push({ path: f.original, name, woven, diff: unifiedDiff(original, f.content, `a/${name}`, `b/${name}`), content: f.content });
+  }
+  return report;
+}
+
+function readBuildID(distDir: string): string | undefined {
+  try {
+    return fs.readFileSync(path.join(distDir, 'build-id'), 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const GOOS: Record<string, string> = { win32: 'windows', sunos: 'solaris' };
+const GOARCH: Record<string, string> = { x64: 'amd64', ia32: '386', ppc64: 'ppc64le' };
+function hostOS(): string {
+  return GOOS[process.platform] ?? process.platform;
+}
+function hostArch(): string {
+  return GOARCH[process.arch] ?? process.arch;
+}

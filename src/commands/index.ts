@@ -1,4 +1,5 @@
 // Explicit command table: oclif loads this one module instead of scanning a directory.
+import Diff from './diff.ts';
 import Go from './go.ts';
 import Golden from './golden.ts';
 import Help from './help.ts';
@@ -9,6 +10,7 @@ import Toolexec from './toolexec.ts';
 import Version from './version.ts';
 
 export const COMMANDS = {
+  diff: Diff,
   go: Go,
   golden: Golden,
   help: Help,

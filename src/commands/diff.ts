@@ -86,7 +86,12 @@ orchestrion instrument serves most of the same needs better: it prints the same 
       for (const f of byImportPath(files)) this.log(describeFile(f));
     } else {
       const { writeDiffs } = await import('../diff/report.ts');
-      writeDiffs(workDir, byImportPath(files), process.stdout);
+      try {
+        writeDiffs(workDir, byImportPath(files), process.stdout);
+      } catch (err) {
+        this.logToStderr(`failed to generate diff: ${(err as Error).message}`);
+        this.exit(1);
+      }
     }
   }
 }

@@ -21,10 +21,19 @@ export function diffWovenFile(workDir: string, file: WovenFile, color = false): 
   return unifiedDiff(from, to, { fromLabel: bytes(file.original), toLabel: bytes(file.modified), color });
 }
 
+/** Writes the diff of every file; a file that cannot be read is reported at the end, after the others. */
 export function writeDiffs(workDir: string, files: WovenFile[], out: Writable & { isTTY?: boolean }): void {
   const color = wantsColor(out);
+  const errors: string[] = [];
   for (const f of files) {
-    const text = diffWovenFile(workDir, f, color);
+    let text: string;
+    try {
+      text = diffWovenFile(workDir, f, color);
+    } catch (err) {
+      errors.push(`${f.modified}: ${(err as Error).message}`);
+      continue;
+    }
     if (text !== '') out.write(Buffer.from(text, 'latin1'));
   }
+  if (errors.length > 0) throw new Error(errors.join('; '));
 }

@@ -70,7 +70,7 @@ export function readWorkDir(root: string): WovenFile[] {
     }
     for (const rel of found) {
       const modified = path.join(base, rel);
-      if (!rel.endsWith('.go') || !fs.statSync(path.join(root, modified)).isFile()) continue;
+      if (!rel.endsWith('.go') || !fs.statSync(path.join(root, modified), { throwIfNoEntry: false })?.isFile()) continue;
       const original = leadingLineDirective(readHead(path.join(root, modified)));
       files.push({ original: original && path.normalize(original), modified });
     }

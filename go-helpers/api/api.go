@@ -50,6 +50,10 @@ type InstrumentRequest struct {
 	// Orchestrion's compile step special-cases (never woven, or tracer-internal
 	// aspects only), as Orchestrion's injector tests do. A testing aid.
 	IgnoreSpecialCases bool `json:"ignoreSpecialCases,omitempty"`
+	// Explain asks for a verdict on every aspect sent (`orchestrion
+	// instrument -explain`): InstrumentResponse.Explain. Without it, none of
+	// that bookkeeping runs.
+	Explain bool `json:"explain,omitempty"`
 }
 
 // DefaultRootConfig is the root configuration Orchestrion uses when weaving
@@ -104,6 +108,48 @@ type InstrumentResponse struct {
 	LangLevel  string       `json:"langLevel"`
 	Errors     []Diagnostic `json:"errors"`
 	Warnings   []Diagnostic `json:"warnings"`
+	// Explain: with InstrumentRequest.Explain, one verdict per aspect sent,
+	// in request order.
+	Explain []AspectVerdict `json:"explain,omitempty"`
+}
+
+// Explain stages, in pipeline order.
+const (
+	// StagePackage: the package-level filter (or a special case) ruled the package out.
+	StagePackage = "package"
+	// StageFile: the file-level filter ruled out every file.
+	StageFile = "file"
+	// StageSyntax: no node of the join point's shape.
+	StageSyntax = "syntax"
+	// StageTypes: nodes of that shape, rejected by a type check.
+	StageTypes = "types"
+	// StageMatched: the aspect applied.
+	StageMatched = "matched"
+)
+
+// Position is a place in an original source file (1-based line and column).
+type Position struct {
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Column int    `json:"column"`
+}
+
+// Match is one place an aspect applied, with the advice kinds applied there
+// in order.
+type Match struct {
+	Position
+	Advice []string `json:"advice"`
+}
+
+// AspectVerdict says why the aspect at AspectIndex of the request did or did
+// not apply. At is the first node rejected by types; Matches (StageMatched)
+// every place it applied.
+type AspectVerdict struct {
+	AspectIndex int       `json:"aspectIndex"`
+	Stage       string    `json:"stage"`
+	Reason      string    `json:"reason"`
+	At          *Position `json:"at,omitempty"`
+	Matches     []Match   `json:"matches,omitempty"`
 }
 
 // ValidateRequest asks for the aspects to be decoded (and their templates

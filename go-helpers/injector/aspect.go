@@ -14,6 +14,10 @@ type Aspect struct {
 	TracerInternal bool
 	JoinPoint      join.Point
 	Advice         []advice.Advice
+	// Index is the aspect's position in the request.
+	Index int
+	// rawAdvice is the advice as sent, for the advice kinds explain names.
+	rawAdvice json.RawMessage
 }
 
 // AspectError is a decoding error of the aspect at Index.
@@ -55,7 +59,7 @@ func DecodeAspect(index int, raw json.RawMessage) (*Aspect, error) {
 	if err := json.Unmarshal(raw, &fields); err != nil {
 		return nil, fail("", "", err.Error())
 	}
-	a := &Aspect{}
+	a := &Aspect{Index: index, rawAdvice: fields.Advice}
 	if fields.ID != nil && !decode.IsNull(*fields.ID) {
 		if err := json.Unmarshal(*fields.ID, &a.ID); err != nil {
 			return nil, fail("", "id", "expected a string, got a "+decode.Kind(*fields.ID))

@@ -26,6 +26,7 @@ import (
 
 	"github.com/orchestrion-ts/go-helpers/api"
 	"github.com/orchestrion-ts/go-helpers/injector/advice"
+	"github.com/orchestrion-ts/go-helpers/injector/join"
 	"github.com/orchestrion-ts/go-helpers/injector/lineinfo"
 	"github.com/orchestrion-ts/go-helpers/injector/may"
 	"github.com/orchestrion-ts/go-helpers/injector/nodectx"
@@ -49,9 +50,12 @@ type sourceFile struct {
 }
 
 type run struct {
-	req  *api.InstrumentRequest
-	resp *api.InstrumentResponse
-	fset *token.FileSet
+	req   *api.InstrumentRequest
+	resp  *api.InstrumentResponse
+	fset  *token.FileSet
+	files []*sourceFile
+	// ex collects the verdicts when the request asks for explain; else nil.
+	ex *explainer
 }
 
 func newResponse() *api.InstrumentResponse {
@@ -107,6 +111,11 @@ func (r *run) instrument() {
 	if len(r.resp.Errors) > 0 {
 		return
 	}
+	if req.Explain {
+		r.ex = newExplainer(r)
+		r.ex.aspects = aspects
+		defer r.ex.finish()
+	}
 
 	mode := weaveModeOf(req.ImportPath)
 	if req.IgnoreSpecialCases {
@@ -114,6 +123,9 @@ func (r *run) instrument() {
 	}
 	switch mode {
 	case weaveNever:
+		r.ex.decide(aspects, func(*Aspect) bool { return true }, api.StagePackage, func(*Aspect) string {
+			return req.ImportPath + " is special-cased: never woven"
+		})
 		return
 	case weaveTracerInternalOnly:
 		kept := aspects[:0:0]
@@ -122,6 +134,9 @@ func (r *run) instrument() {
 				kept = append(kept, a)
 			}
 		}
+		r.ex.decide(aspects, func(a *Aspect) bool { return !a.TracerInternal }, api.StagePackage, func(*Aspect) string {
+			return req.ImportPath + " is special-cased: only tracer-internal aspects apply"
+		})
 		aspects = kept
 	}
 
@@ -139,17 +154,26 @@ func (r *run) instrument() {
 			kept = append(kept, a)
 		}
 	}
+	r.ex.decide(aspects, func(a *Aspect) bool { return a.JoinPoint.PackageMayMatch(pkgCtx) == may.NeverMatch }, api.StagePackage, func(a *Aspect) string {
+		return "the package-level filter rules out " + req.ImportPath + ": it cannot hold a " + join.Describe(a.JoinPoint)
+	})
 	aspects = kept
 	if len(aspects) == 0 {
 		return
 	}
 
 	files, ok := r.readFiles(aspects)
-	if !ok || files == nil {
+	if !ok {
 		return
 	}
+	if files == nil {
+		r.ex.reach(nil)
+		return
+	}
+	r.files = files
 
 	if !r.parse(files) {
+		r.ex.stopped(api.StageSyntax, "the package has syntax errors: left unchanged")
 		return
 	}
 	// With the syntax trees, declaration-level filters are exact: keep only
@@ -161,14 +185,17 @@ func (r *run) instrument() {
 			woven = woven || len(f.aspects) > 0
 		}
 	}
+	r.ex.reach(files)
 	if !woven {
 		return
 	}
 
 	info, pkg, ok := r.typeCheck(files, cfg)
 	if !ok {
+		r.ex.stopped(api.StageTypes, "the package does not type-check: left unchanged")
 		return
 	}
+	defer r.ex.sortMatches()
 
 	res := &packageNames{cfg: cfg, fset: token.NewFileSet(), known: map[string]string{}}
 	res.learn(pkg, map[*types.Package]bool{})
@@ -450,10 +477,11 @@ func (r *run) weave(f *sourceFile, info *types.Info, pkg *types.Package, names *
 		chain = chain.Push(c.Node(), c.Name(), c.Index())
 		return true
 	}
+	fx := r.ex.forFile(shared)
 	post := func(c *dstutil.Cursor) bool {
 		defer func() { chain = chain.Parent() }()
 		ctx := nodectx.New(chain, shared, c)
-		changed, asp, err := applyAt(ctx, f.aspects)
+		changed, asp, err := applyAt(ctx, f.aspects, fx)
 		modified = modified || changed
 		if err != nil {
 			failure, failAt, failAsp = err, c.Node(), asp
@@ -517,21 +545,31 @@ func (r *run) weave(f *sourceFile, info *types.Info, pkg *types.Package, names *
 
 // applyAt matches every aspect against the node first, then applies the
 // advice of the matching ones in sorted order. On failure it returns the ID of
-// the aspect whose advice failed.
-func applyAt(ctx *nodectx.Context, aspects []*Aspect) (bool, string, error) {
+// the aspect whose advice failed. fx (explain only, else nil) sees each verdict.
+func applyAt(ctx *nodectx.Context, aspects []*Aspect, fx *fileExplainer) (bool, string, error) {
 	var list []*advice.Ordered
+	var owners []*Aspect // with fx: the aspect of each advice of list
 	for _, a := range aspects {
 		if !a.JoinPoint.Matches(ctx) {
+			if fx != nil {
+				fx.missed(ctx, a)
+			}
 			continue
 		}
 		for _, adv := range a.Advice {
 			list = append(list, advice.NewOrdered(a.ID, adv, len(list)))
+			if fx != nil {
+				owners = append(owners, a)
+			}
 		}
 	}
 	if len(list) == 0 {
 		return false, "", nil
 	}
 	advice.Sort(list)
+	if fx != nil {
+		fx.matched(ctx, list, owners)
+	}
 	changed := false
 	for _, o := range list {
 		ctx.Shared().Aspect = o.AspectID

@@ -159,6 +159,13 @@ func (m *MethodCall) Matches(ctx *nodectx.Context) bool {
 		return false
 	}
 	t := ctx.ResolveType(sel.X)
+	if m.receiverMatches(t) {
+		return true
+	}
+	return ctx.TypeCheckFailed(func() string { return m.receiverMismatch(t) })
+}
+
+func (m *MethodCall) receiverMatches(t types.Type) bool {
 	if t == nil {
 		return false
 	}

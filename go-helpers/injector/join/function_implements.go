@@ -92,6 +92,13 @@ func (o implementsOption) evaluate(info *FunctionInfo) bool {
 	if info.Context == nil {
 		return false
 	}
+	if o.implemented(info, fields) {
+		return true
+	}
+	return info.Context.TypeCheckFailed(func() string { return o.notImplemented(info, fields) })
+}
+
+func (o implementsOption) implemented(info *FunctionInfo, fields []*dst.Field) bool {
 	if path, _ := typed.SplitPackageAndName(o.iface); path != "" && !isStandardPackage(path) {
 		// Orchestrion cannot load it either (see isStandardPackage).
 		return false

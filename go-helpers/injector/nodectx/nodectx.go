@@ -67,6 +67,12 @@ type File struct {
 	// Generated lists the aspect of each `//line <generated>` directive of
 	// the printed file, in order.
 	Generated []string
+
+	// AssumeTypes is set by explain while it evaluates a join point a second
+	// time with every type-dependent check assumed to hold; TypeFailures
+	// then collects what those checks would have rejected.
+	AssumeTypes  bool
+	TypeFailures []string
 }
 
 // Context is a node in its file.
@@ -165,6 +171,18 @@ func (c *Context) EnsureMinGoLang(lang string) {
 	if c.file.MinLang == "" || version.Compare(version.Lang(lang), version.Lang(c.file.MinLang)) > 0 {
 		c.file.MinLang = lang
 	}
+}
+
+// TypeCheckFailed is what a join point answers when a check that needs
+// go/types rejects the node: false, except in explain's relaxed evaluation,
+// which notes why and assumes the check holds (so that a node of the right
+// shape rejected by types can be told apart from no node of that shape).
+func (c *Context) TypeCheckFailed(why func() string) bool {
+	if !c.file.AssumeTypes {
+		return false
+	}
+	c.file.TypeFailures = append(c.file.TypeFailures, why())
+	return true
 }
 
 // ResolveType returns the go/types type of an original expression, or nil.

@@ -3,7 +3,6 @@
 // (`go list -deps -export` through orchestrion's toolexec, so dependencies are woven as a build
 // weaves them and Go's build cache is shared with builds).
 import { execa } from 'execa';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { jsonStream } from '../config/injectables.ts';
 import { goQuote } from '../gocommand.ts';
@@ -22,11 +21,13 @@ export interface ListedPackage {
   Imports?: string[];
   ImportMap?: Record<string, string>;
   Module?: { Path: string; GoVersion?: string };
+  EmbedPatterns?: string[];
+  EmbedFiles?: string[];
   Error?: { Err: string };
   DepsErrors?: { Err: string }[];
 }
 
-const FIELDS = 'ImportPath,Name,Dir,Standard,DepOnly,GoFiles,CompiledGoFiles,Imports,ImportMap,Module,Error,DepsErrors';
+const FIELDS = 'ImportPath,Name,Dir,Standard,DepOnly,GoFiles,CompiledGoFiles,Imports,ImportMap,Module,EmbedPatterns,EmbedFiles,Error,DepsErrors';
 
 /** Packages the compiler never gets as sources. */
 const PSEUDO = new Set(['C', 'unsafe']);
@@ -120,13 +121,4 @@ export function langFor(p: ListedPackage, goVersion: string): string {
 export function compiledFiles(p: ListedPackage): string[] {
   const files = p.CompiledGoFiles ?? p.GoFiles ?? [];
   return files.filter((f) => f.endsWith('.go')).map((f) => (path.isAbsolute(f) ? f : path.join(p.Dir, f)));
-}
-
-/** Reads a file, or "" when it is gone (a cgo file in the cache, say). */
-export function readText(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
 }

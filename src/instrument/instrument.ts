@@ -17,6 +17,7 @@ import { weave } from '../toolexec/weave.ts';
 import { PROJECT_ROOT } from '../version.ts';
 import { goEnv, rootFromGoMod } from '../wrapper/goenv.ts';
 import { compiledFiles, exportData, importConfigFor, langFor, listPackages, type ListedPackage } from './golist.ts';
+import { checkCompiles } from './typecheck.ts';
 import { unifiedDiff } from './unidiff.ts';
 
 export interface InstrumentOptions {
@@ -115,7 +116,7 @@ export async function instrumentPackages(opts: InstrumentOptions): Promise<Repor
       while (next < targets.length) {
         const i = next++;
         const p = targets[i]!;
-        reports[i] = await weavePackage(client!, p, { work: path.join(work, `b${i}`), archives, compiler, ge, opts });
+        reports[i] = await weavePackage(client!, p, { work: path.join(work, `b${i}`), archives, compiler, ge, opts, env: { ...env, GOOS: ge.GOOS, GOARCH: ge.GOARCH } });
         opts.progress?.(++done, targets.length, p.ImportPath);
       }
     };
@@ -134,6 +135,8 @@ interface WeaveContext {
   compiler: string;
   ge: { GOOS: string; GOARCH: string; GOVERSION: string };
   opts: InstrumentOptions;
+  /** The go command's environment; the compiler's too. */
+  env: NodeJS.ProcessEnv;
 }
 
 async function weavePackage(client: Client, p: ListedPackage, ctx: WeaveContext): Promise<PackageReport> {
@@ -159,6 +162,19 @@ async function weavePackage(client: Client, p: ListedPackage, ctx: WeaveContext)
   }).catch((err: Error) => {
     throw new Error(err.message.startsWith(`${p.ImportPath}:`) ? err.message : `${p.ImportPath}: ${err.message}`);
   });
+  // A named package is not built: the compiler checks it (with the woven files) as the build would.
+  if (!p.DepOnly) {
+    const woven = new Map(w.files.map((f) => [f.original, f.woven]));
+    await checkCompiles(p, {
+      compiler: ctx.compiler,
+      packageName,
+      importcfg,
+      lang: w.lang ?? lang,
+      files: [...files.map((f) => woven.get(f) ?? f), ...(w.syntheticFile ? [w.syntheticFile] : [])],
+      work: ctx.work,
+      env: ctx.env,
+    });
+  }
   const report: PackageReport = {
     importPath: p.ImportPath,
     name: p.Name,

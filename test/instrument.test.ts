@@ -1,0 +1,350 @@
+// `orchestrion instrument`, end to end with real go: the woven side of every diff (and every file -o
+// writes) is, byte for byte, what `orchestrion go build -work -a` handed the compiler for the same
+// packages; -o layout; -deps through the standard library (net/http, woven by an aspect whose advice
+// links a package of another module); build flags (-tags); exit statuses; --json; -explain.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { parseInstrumentArgs } from '../src/commands/instrument.ts';
+import { unifiedDiff } from '../src/instrument/unidiff.ts';
+import { BIN, describeResult, goEnv, run, tempDir, tempModule } from './helpers.ts';
+
+const gocache = tempDir('gocache-instrument');
+const env = goEnv(gocache);
+
+/** Applies a unified diff to `original`: the new side, exactly (`\ No newline at end of file` included). */
+function applyDiff(original: string, diff: string): string {
+  const old = original.split(/(?<=\n)/).filter((l) => l !== '');
+  const out: string[] = [];
+  let at = 0;
+  let last: string | undefined;
+  for (const line of diff.split('\n').slice(2, -1)) {
+    const h = /^@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@$/.exec(line);
+    if (h) {
+      const start = Number(h[2] === '0' ? h[1] : Number(h[1]) - 1);
+      while (at < start) out.push(old[at++]!);
+      continue;
+    }
+    const [mark, text] = [line[0], line.slice(1)];
+    if (mark === '\\') {
+      if (last !== '-') out[out.length - 1] = out[out.length - 1]!.replace(/\n$/, '');
+      continue;
+    }
+    last = mark;
+    if (mark === ' ') {
+      assert.equal(old[at]!.replace(/\n$/, ''), text, 'context line differs from the original');
+      out.push(old[at++]!.endsWith('\n') ? `${text}\n` : text);
+    } else if (mark === '-') at++;
+    else out.push(`${text}\n`);
+  }
+  while (at < old.length) out.push(old[at++]!);
+  return out.join('');
+}
+
+interface JsonReport {
+  root: string;
+  packages: {
+    importPath: string;
+    name: string;
+    lang: string;
+    files: { path: string; name: string; woven: string | null; diff: string }[];
+    references: { path: string; kind: string; aspect: string }[];
+    explain?: { aspect: string; file: string; index: number; stage: string; reason: string; at?: unknown; matches?: { file: string; line: number; column: number; advice: string[] }[] }[] | null;
+  }[];
+}
+
+/** The woven files a `-work` build left, by the original file their first //line directive names. */
+function wovenInWork(stderr: string): Map<string, string> {
+  const work = /^WORK=(.+)$/m.exec(stderr)?.[1];
+  assert.ok(work, stderr);
+  const found = run('find', [work, '-path', '*/orchestrion/src/*', '-name', '*.go', '-not', '-path', '*/orchestrion/src/synthetic/*'], { cwd: work }).stdout.trim().split('\n').filter(Boolean);
+  const byOriginal = new Map<string, string>();
+  for (const f of found) {
+    const content = fs.readFileSync(f, 'utf8');
+    const original = /^\/\/line (\/[^\n]*?):\d+(?::\d+)?$/m.exec(content)?.[1];
+    assert.ok(original, `${f} has no //line directive naming its original`);
+    assert.ok(!byOriginal.has(original), `${original} woven twice`);
+    byOriginal.set(original, content);
+  }
+  fs.rmSync(work, { recursive: true, force: true });
+  return byOriginal;
+}
+
+function instrument(cwd: string, args: string[], extra: Record<string, string> = {}) {
+  return run(BIN, ['instrument', ...args], { cwd, env: { ...env, ...extra } });
+}
+
+/** Checks a --json report against a -work build: same files, same bytes, diffs that apply. */
+function assertSameAsBuild(report: JsonReport, built: Map<string, string>, outDir?: string) {
+  const reported = new Map<string, string>();
+  for (const p of report.packages) {
+    for (const f of p.files) {
+      assert.equal(f.name, `${p.importPath}/${path.basename(f.path)}`);
+      assert.ok(f.diff.startsWith(`--- a/${f.name}\n+++ b/${f.name}\n@@ `), f.diff.slice(0, 200));
+      const woven = applyDiff(fs.readFileSync(f.path, 'utf8'), f.diff);
+      reported.set(f.path, woven);
+      if (outDir) {
+        assert.equal(f.woven, path.join(outDir, p.importPath, path.basename(f.path)));
+        assert.equal(fs.readFileSync(f.woven!, 'utf8'), woven, `${f.woven}: -o bytes differ from the diff`);
+      } else assert.equal(f.woven, null);
+    }
+  }
+  assert.deepEqual([...reported.keys()].sort(), [...built.keys()].sort(), 'the files woven by instrument and by the build');
+  for (const [file, content] of reported) assert.ok(content === built.get(file), `${file}: woven bytes differ from the build's`);
+}
+
+test('unified diffs: applying each one gives the new text back, with and without final newlines', () => {
+  const cases: [string, string][] = [
+    ['a\nb\nc\n', 'a\nx\nb\nc\n'],
+    ['a\nb\nc', 'a\nb\nc\n'],
+    ['a\nb\nc\n', 'a\nb\nc'],
+    ['', 'new\n'],
+    ['old\n', ''],
+  ];
+  // And a longer pair whose changes are far apart (two hunks) or close (one).
+  const long = Array.from({ length: 40 }, (_, i) => `line ${i}\n`);
+  const edited = [...long];
+  edited.splice(30, 1, 'changed 30\n');
+  edited.splice(5, 0, 'inserted\n');
+  edited.splice(8, 1);
+  cases.push([long.join(''), edited.join('')]);
+  for (const [a, b] of cases) {
+    const d = unifiedDiff(a, b, 'a/x.go', 'b/x.go');
+    assert.ok(d.startsWith('--- a/x.go\n+++ b/x.go\n@@ '), d);
+    assert.equal(applyDiff(a, d), b, d);
+  }
+  assert.equal(unifiedDiff('same\n', 'same\n', 'a', 'b'), '');
+  assert.equal(unifiedDiff(long.join(''), edited.join(''), 'a', 'b').match(/^@@ /gm)?.length, 2);
+  assert.match(unifiedDiff('a\nb', 'a\nc', 'a', 'b'), /^-b\n\\ No newline at end of file\n\+c\n\\ No newline at end of file\n$/m);
+});
+
+test('arguments: own flags in Go style, build flags for go, patterns', () => {
+  assert.deepEqual(parseInstrumentArgs(['-o', 'out', '-deps', '--explain', '-json=false', '-tags', 'a,b', '-trimpath', '-mod=mod', './...']), {
+    outDir: 'out', deps: true, explain: true, json: false, help: false, buildFlags: ['-tags=a,b', '-trimpath', '-mod=mod'], patterns: ['./...'],
+  });
+  assert.deepEqual(parseInstrumentArgs(['-C', 'dir']).chdir, 'dir');
+  assert.deepEqual(parseInstrumentArgs([]).patterns, ['.']);
+  assert.throws(() => parseInstrumentArgs(['-toolexec', 'x']), /own -toolexec/);
+});
+
+test('examples/hello: the diff and -o bytes are what go build -work -a compiled; only modified files are written; text = JSON', () => {
+  const mod = tempModule('examples/hello');
+  // A file no aspect touches: neither diffed nor written.
+  fs.writeFileSync(path.join(mod, 'plain.go'), 'package main\n\nfunc plain() int { return 1 }\n\nvar _ = plain\n');
+  const b = run(BIN, ['go', 'build', '-work', '-a', '-o', path.join(tempDir('out'), 'hello'), '.'], { cwd: mod, env });
+  assert.equal(b.code, 0, describeResult(b));
+  const built = wovenInWork(b.stderr);
+  assert.deepEqual([...built.keys()], [path.join(fs.realpathSync(mod), 'main.go')]);
+
+  const out = tempDir('woven');
+  const j = instrument(mod, ['-json', '-o', out]);
+  assert.equal(j.code, 0, describeResult(j));
+  const report = JSON.parse(j.stdout) as JsonReport;
+  assert.equal(report.root, fs.realpathSync(mod));
+  assert.deepEqual(report.packages.map((p) => [p.importPath, p.name, p.lang]), [['example.com/hello', 'main', 'go1.23']]);
+  assert.equal(report.packages[0]!.explain, undefined);
+  assertSameAsBuild(report, built, out);
+  // -o: the main package under its import path, nothing else.
+  assert.deepEqual(fs.readdirSync(out, { recursive: true }).map(String).sort(), ['example.com', 'example.com/hello', 'example.com/hello/main.go']);
+
+  const t = instrument(mod, []);
+  assert.equal(t.code, 0, describeResult(t));
+  assert.equal(t.stdout, report.packages[0]!.files.map((f) => f.diff).join(''));
+  assert.match(t.stdout, /^\+\/\/line .*\/main\.go:1:1$/m);
+});
+
+test('-tags decides which files are considered, as for the compiler', () => {
+  const mod = tempModule('examples/hello');
+  fs.writeFileSync(path.join(mod, 'special.go'), '//go:build special\n\npackage main\n\n//demo:timed\nfunc special() {}\n\nvar _ = special\n');
+  const names = (r: ReturnType<typeof instrument>) => (JSON.parse(r.stdout) as JsonReport).packages.flatMap((p) => p.files.map((f) => f.name));
+  const plain = instrument(mod, ['-json']);
+  assert.equal(plain.code, 0, describeResult(plain));
+  assert.deepEqual(names(plain), ['example.com/hello/main.go']);
+  const tagged = instrument(mod, ['-tags', 'special', '-json']);
+  assert.equal(tagged.code, 0, describeResult(tagged));
+  assert.deepEqual(names(tagged), ['example.com/hello/main.go', 'example.com/hello/special.go']);
+  // GOFLAGS counts as the build's flags too.
+  assert.deepEqual(names(instrument(mod, ['-json'], { GOFLAGS: '-tags=special' })), names(tagged));
+});
+
+test('exit status: nothing matched is 0; a wrong configuration is file:line:col; a package that does not load or compile is named', () => {
+  const mod = tempModule('examples/hello');
+  const none = instrument(mod, ['-json', 'fmt']);
+  assert.equal(none.code, 0, describeResult(none));
+  assert.deepEqual((JSON.parse(none.stdout) as JsonReport).packages.map((p) => [p.importPath, p.files.length]), [['fmt', 0]]);
+
+  const missing = instrument(mod, ['./nope']);
+  assert.notEqual(missing.code, 0);
+  assert.match(missing.stderr, /nope.*(directory not found|no such|cannot find)/);
+  const unknown = instrument(mod, ['example.com/elsewhere']);
+  assert.notEqual(unknown.code, 0);
+  assert.match(unknown.stderr, /example\.com\/elsewhere/);
+
+  fs.writeFileSync(path.join(mod, 'broken.go'), 'package main\n\nvar broken int = "text"\n');
+  const typeErr = instrument(mod, []);
+  assert.notEqual(typeErr.code, 0);
+  assert.match(typeErr.stderr, /^# example\.com\/hello\n.*broken\.go:3:18: cannot use "text"/m);
+  fs.rmSync(path.join(mod, 'broken.go'));
+
+  const yml = path.join(mod, 'orchestrion.yml');
+  fs.writeFileSync(yml, fs.readFileSync(yml, 'utf8').replace('prepend-statements:', 'prepend-statements: [oops'));
+  const bad = instrument(mod, []);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /orchestrion\.yml:\d+:\d+: /);
+  assert.equal(bad.stdout, '');
+});
+
+test('-deps through the standard library: net/http woven with a //go:linkname to another module, and main packages with injected imports, as go build -work -a wove them', () => {
+  const root = tempModule('test/fixtures/inject');
+  const app = path.join(root, 'app');
+  fs.appendFileSync(
+    path.join(root, 'runtime', 'integration', 'orchestrion.yml'),
+    [
+      '  - id: http-hook',
+      '    join-point: { declaration-of: net/http.DefaultTransport }',
+      '    advice:',
+      '      - inject-declarations:',
+      '          links: [example.com/runtime/httphook]',
+      '          template: "//go:linkname __onHTTP example.com/runtime/httphook.Hook\\nfunc __onHTTP(string)\\n\\nfunc init() { __onHTTP(\\"HEAD\\") }"',
+      '',
+    ].join('\n'),
+  );
+  const b = run(BIN, ['go', 'build', '-work', '-a', '-o', `${tempDir('out')}/`, '.', './cmd/web'], { cwd: app, env, timeoutMs: 900_000 });
+  assert.equal(b.code, 0, describeResult(b));
+  const built = wovenInWork(b.stderr);
+  assert.ok([...built.keys()].some((f) => f.endsWith('/net/http/transport.go')), [...built.keys()].join('\n'));
+
+  const out = tempDir('woven-deps');
+  const j = instrument(app, ['-deps', '-json', '-o', out, '.', './cmd/web']);
+  assert.equal(j.code, 0, describeResult(j));
+  const report = JSON.parse(j.stdout) as JsonReport;
+  const pkgs = report.packages.map((p) => p.importPath);
+  for (const p of ['example.com/app', 'example.com/app/cmd/web', 'example.com/app/greet', 'net/http', 'runtime', 'fmt']) assert.ok(pkgs.includes(p), p);
+  const http = report.packages.find((p) => p.importPath === 'net/http')!;
+  assert.deepEqual(http.files.map((f) => f.name), ['net/http/transport.go']);
+  assert.deepEqual(http.references.filter((r) => r.path !== 'unsafe'), [{ path: 'example.com/runtime/httphook', kind: 'relocation', aspect: 'http-hook' }]);
+  // Standard-library packages get the toolchain's language version.
+  const goVersion = run('go', ['env', 'GOVERSION'], { cwd: app, env }).stdout.trim();
+  assert.equal(http.lang, /^go\d+\.\d+/.exec(goVersion)![0]);
+  assert.equal(report.packages.find((p) => p.importPath === 'example.com/app')!.lang, 'go1.23');
+  assertSameAsBuild(report, built, out);
+  // Without -deps: only the named packages.
+  const only = instrument(app, ['-json', './cmd/web']);
+  assert.equal(only.code, 0, describeResult(only));
+  assert.deepEqual((JSON.parse(only.stdout) as JsonReport).packages.map((p) => p.importPath), ['example.com/app/cmd/web']);
+});
+
+// Aspects decided at each stage. Line and column numbers below depend on this text.
+const SHOP_CONFIG = `aspects:
+  - id: trace-checkout
+    join-point:
+      function-body:
+        directive: 'shop:trace'
+    advice:
+      - prepend-statements:
+          imports:
+            log: log
+          template: log.Println("enter", {{ printf "%q" .Function.Name }})
+  - id: only-elsewhere
+    join-point:
+      import-path: example.com/warehouse
+    advice:
+      - prepend-statements:
+          template: _ = 0
+  - id: missing-function
+    join-point:
+      function-body:
+        function:
+          - name: Refund
+    advice:
+      - prepend-statements:
+          template: _ = 1
+  - id: no-such-call
+    join-point:
+      function-call: strings.ToUpper
+    advice:
+      - wrap-expression:
+          template: '{{ . }}'
+  - id: wrong-receiver
+    join-point:
+      method-call:
+        receiver: strings.Builder
+        name: WriteString
+    advice:
+      - wrap-expression:
+          template: '{{ . }}'
+  - id: commented-directive
+    join-point:
+      function-body:
+        directive: 'shop:audit'
+    advice:
+      - prepend-statements:
+          template: _ = 2
+`;
+const SHOP_MAIN = `package main
+
+import (
+	"fmt"
+	"strings"
+)
+
+type sink struct{}
+
+func (sink) WriteString(s string) (int, error) { return len(s), nil }
+
+// Not audited: see //shop:audit in the docs (prose, not a directive).
+// Joins with strings.Join, not strings.ToUpper.
+//
+//shop:trace
+func checkout(items []string) string {
+	_, _ = sink{}.WriteString("x")
+	return strings.Join(items, ",")
+}
+
+func main() { fmt.Println(checkout([]string{"a", "b"})) }
+`;
+
+test('-explain: a match with its place and advice, a rejection at each stage with its reason, a directive only in prose; text and JSON', () => {
+  const mod = tempDir('shop');
+  fs.writeFileSync(path.join(mod, 'go.mod'), 'module example.com/shop\n\ngo 1.22\n');
+  fs.writeFileSync(path.join(mod, 'orchestrion.yml'), SHOP_CONFIG);
+  fs.writeFileSync(path.join(mod, 'main.go'), SHOP_MAIN);
+  const j = instrument(mod, ['-explain', '-json']);
+  assert.equal(j.code, 0, describeResult(j));
+  const pkg = (JSON.parse(j.stdout) as JsonReport).packages[0]!;
+  const yml = path.join(fs.realpathSync(mod), 'orchestrion.yml');
+  const verdicts = pkg.explain!;
+  assert.deepEqual(
+    verdicts.map((v) => [v.index, v.aspect, v.stage]),
+    [[0, 'trace-checkout', 'matched'], [1, 'only-elsewhere', 'package'], [2, 'missing-function', 'file'], [3, 'no-such-call', 'syntax'], [4, 'wrong-receiver', 'types'], [5, 'commented-directive', 'syntax']],
+  );
+  for (const v of verdicts) assert.equal(v.file, yml);
+  assert.deepEqual(verdicts[0]!.matches, [{ file: path.join(fs.realpathSync(mod), 'main.go'), line: 16, column: 38, advice: ['prepend-statements'] }]);
+  assert.match(verdicts[3]!.reason, /strings\.ToUpper/);
+  assert.match(verdicts[5]!.reason, /\/\/shop:audit/);
+  assert.equal(pkg.files.length, 1);
+
+  // The text: grouped by verdict, matches first, then rejections in pipeline order; paths relative to the module.
+  const t = instrument(mod, ['-explain']);
+  assert.equal(t.code, 0, describeResult(t));
+  const explanation = t.stdout.slice(0, t.stdout.indexOf('--- a/'));
+  assert.equal(
+    explanation,
+    `example.com/shop: 1 of 6 aspects matched
+  matched:
+    trace-checkout (orchestrion.yml)
+      main.go:16:38: prepend-statements
+  rejected by the package filter:
+    only-elsewhere (orchestrion.yml): not the import path example.com/warehouse
+  rejected by the file filter:
+    missing-function (orchestrion.yml): no file contains the function name Refund
+  rejected by syntax:
+    no-such-call (orchestrion.yml): ${verdicts[3]!.reason}
+    commented-directive (orchestrion.yml): ${verdicts[5]!.reason}
+  rejected by types:
+    wrong-receiver (orchestrion.yml) at main.go:17:9: the receiver of .WriteString has type example.com/shop.sink, not strings.Builder
+`,
+  );
+  assert.equal(t.stdout.slice(explanation.length), pkg.files[0]!.diff);
+});

@@ -166,6 +166,35 @@ test('-tags decides which files are considered, as for the compiler', () => {
   assert.deepEqual(names(tagged), ['example.com/hello/main.go', 'example.com/hello/special.go']);
   // GOFLAGS counts as the build's flags too.
   assert.deepEqual(names(instrument(mod, ['-json'], { GOFLAGS: '-tags=special' })), names(tagged));
+  // GOOS, and -C as go has it: a file for another system is left out, unless building for it.
+  fs.writeFileSync(path.join(mod, 'only_darwin.go'), 'package main\n\n//demo:timed\nfunc mac() {}\n\nvar _ = mac\n');
+  const elsewhere = tempDir('elsewhere');
+  assert.deepEqual(names(instrument(elsewhere, ['-C', mod, '-json'])), ['example.com/hello/main.go']);
+  // -o, like go's, is relative to the -C directory.
+  const inMod = instrument(elsewhere, ['-C', mod, '-o', 'woven']);
+  assert.equal(inMod.code, 0, describeResult(inMod));
+  assert.ok(fs.existsSync(path.join(mod, 'woven', 'example.com', 'hello', 'main.go')));
+  assert.ok(!fs.existsSync(path.join(elsewhere, 'woven')));
+  const darwin = instrument(elsewhere, ['-json', '-C', mod], { GOOS: 'darwin' });
+  assert.equal(darwin.code, 0, describeResult(darwin));
+  assert.deepEqual(names(darwin), ['example.com/hello/main.go', 'example.com/hello/only_darwin.go']);
+});
+
+test('a progress line on standard error when it is a terminal and there are many packages; none otherwise', () => {
+  const mod = tempModule('examples/hello');
+  const plain = instrument(mod, ['-deps', '-json']);
+  assert.equal(plain.code, 0, describeResult(plain));
+  assert.equal(plain.stderr, '');
+  // script(1) runs the command on a pseudo-terminal; standard output goes to a file.
+  const out = path.join(tempDir('tty'), 'report.json');
+  const tty = run('script', ['-qec', `"${BIN}" instrument -deps -json > "${out}"`, '/dev/null'], { cwd: mod, env });
+  assert.equal(tty.code, 0, describeResult(tty));
+  // One line rewritten in place (carriage return, erase line) per package, erased at the end.
+  const total = (JSON.parse(plain.stdout) as JsonReport).packages.length;
+  assert.ok(total > 1);
+  assert.match(tty.stdout, new RegExp(`\\r\\x1b\\[Kinstrument: ${total}/${total} \\S+`));
+  assert.ok(tty.stdout.endsWith('\r\x1b[K'), JSON.stringify(tty.stdout.slice(-40)));
+  assert.deepEqual(JSON.parse(fs.readFileSync(out, 'utf8')), JSON.parse(plain.stdout));
 });
 
 test('exit status: nothing matched is 0; a wrong configuration is file:line:col; a package that does not load or compile is named', () => {

@@ -116,7 +116,8 @@ Where "orchestrion diff" reads what a finished build wrote in its -work director
         buildFlags: args.buildFlags,
         deps: args.deps,
         explain: args.explain,
-        outDir: args.outDir ? path.resolve(args.outDir) : undefined,
+        // As go's -o: relative to the -C directory.
+        outDir: args.outDir ? path.resolve(cwd, args.outDir) : undefined,
         cwd,
         env: process.env,
         progress: tty

@@ -377,3 +377,13 @@ test('-explain: a match with its place and advice, a rejection at each stage wit
   );
   assert.equal(t.stdout.slice(explanation.length), pkg.files[0]!.diff);
 });
+
+test('a cgo package: the file cgo translates is woven under the name a build gives it', () => {
+  const mod = tempModule('examples/hello');
+  fs.writeFileSync(path.join(mod, 'native.go'), 'package main\n\n// static int two(void) { return 2; }\nimport "C"\n\n//demo:timed\nfunc native() int { return int(C.two()) }\n\nvar _ = native\n');
+  const r = instrument(mod, ['-json'], { CGO_ENABLED: '1' });
+  assert.equal(r.code, 0, describeResult(r));
+  const files = (JSON.parse(r.stdout) as JsonReport).packages[0]!.files;
+  assert.deepEqual(files.map((f) => f.name), ['example.com/hello/main.go', 'example.com/hello/native.cgo1.go']);
+  assert.ok(files[1]!.diff.includes('"[orchestrion] -> %s\\n", "native")'), files[1]!.diff);
+});

@@ -17,6 +17,7 @@ export interface ListedPackage {
   Standard?: boolean;
   DepOnly?: boolean;
   GoFiles?: string[];
+  CgoFiles?: string[];
   CompiledGoFiles?: string[];
   Imports?: string[];
   ImportMap?: Record<string, string>;
@@ -27,7 +28,7 @@ export interface ListedPackage {
   DepsErrors?: { Err: string }[];
 }
 
-const FIELDS = 'ImportPath,Name,Dir,Standard,DepOnly,GoFiles,CompiledGoFiles,Imports,ImportMap,Module,EmbedPatterns,EmbedFiles,Error,DepsErrors';
+const FIELDS = 'ImportPath,Name,Dir,Standard,DepOnly,GoFiles,CgoFiles,CompiledGoFiles,Imports,ImportMap,Module,EmbedPatterns,EmbedFiles,Error,DepsErrors';
 
 /** Packages the compiler never gets as sources. */
 const PSEUDO = new Set(['C', 'unsafe']);
@@ -120,5 +121,17 @@ export function langFor(p: ListedPackage, goVersion: string): string {
 /** The package's files in the compiler's order, as absolute paths (cgo's generated files included). */
 export function compiledFiles(p: ListedPackage): string[] {
   const files = p.CompiledGoFiles ?? p.GoFiles ?? [];
-  return files.filter((f) => f.endsWith('.go')).map((f) => (path.isAbsolute(f) ? f : path.join(p.Dir, f)));
+  return files.map((f) => (path.isAbsolute(f) ? f : path.join(p.Dir, f)));
+}
+
+/**
+ * The name cmd/go gives a file cgo generated, which `go list -compiled` names by its cache entry:
+ * `<name>.cgo1.go` for the translation of `<name>.go` (its first //line directive names it),
+ * `_cgo_import.go` for the dynamic imports, `_cgo_gotypes.go` for the rest.
+ */
+export function cgoFileName(p: ListedPackage, content: string): string {
+  const head = content.slice(0, 2000);
+  const source = /^\/\/line (.+):1:1$/m.exec(head)?.[1];
+  if (source && path.dirname(source) === p.Dir && p.CgoFiles?.includes(path.basename(source))) return path.basename(source).replace(/\.go$/, '.cgo1.go');
+  return /^\/\/go:cgo_import_dynamic /m.test(head) ? '_cgo_import.go' : '_cgo_gotypes.go';
 }

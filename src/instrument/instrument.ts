@@ -16,7 +16,7 @@ import { JobServer } from '../jobserver/server.ts';
 import { weave } from '../toolexec/weave.ts';
 import { PROJECT_ROOT } from '../version.ts';
 import { goEnv, rootFromGoMod } from '../wrapper/goenv.ts';
-import { compiledFiles, exportData, importConfigFor, langFor, listPackages, type ListedPackage } from './golist.ts';
+import { cgoFileName, compiledFiles, exportData, importConfigFor, langFor, listPackages, type ListedPackage } from './golist.ts';
 import { checkCompiles } from './typecheck.ts';
 import { unifiedDiff } from './unidiff.ts';
 
@@ -144,7 +144,17 @@ async function weavePackage(client: Client, p: ListedPackage, ctx: WeaveContext)
   const importcfg = path.join(ctx.work, 'importcfg');
   fs.writeFileSync(importcfg, importConfigFor(p, ctx.archives));
   const lang = langFor(p, ctx.ge.GOVERSION);
-  const files = compiledFiles(p);
+  // cgo's output, which go list names by cache entry, goes in under the names a build gives it.
+  const cached = new Map<string, string>();
+  const files = compiledFiles(p).map((f) => {
+    if (f.endsWith('.go')) return f;
+    const content = fs.readFileSync(f, 'utf8');
+    const staged = path.join(ctx.work, 'cgo', cgoFileName(p, content));
+    fs.mkdirSync(path.dirname(staged), { recursive: true });
+    fs.writeFileSync(staged, content);
+    cached.set(staged, f);
+    return staged;
+  });
   if (files.length === 0) return { importPath: p.ImportPath, name: p.Name, dir: p.Dir, lang, files: [], references: [] };
   // cmd/go's -p: `main` for a program, else the import path.
   const packageName = p.Name === 'main' ? 'main' : p.ImportPath;
@@ -193,7 +203,7 @@ async function weavePackage(client: Client, p: ListedPackage, ctx: WeaveContext)
       fs.writeFileSync(woven, f.content);
     }
     const original = fs.readFileSync(f.original, 'utf8');
-    report.files.push({ path: f.original, name, woven, diff: unifiedDiff(original, f.content, `a/${name}`, `b/${name}`), content: f.content });
+    report.files.push({ path: cached.get(f.original) ?? f.original, name, woven, diff: unifiedDiff(original, f.content, `a/${name}`, `b/${name}`), content: f.content });
   }
   return report;
 }

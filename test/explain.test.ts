@@ -175,6 +175,11 @@ test('a package ruled out by the pre-filters still gets every verdict; without e
   assert.equal(plain.explain, undefined);
   assert.equal(plain.files.length, 1);
   // Explained again after a plain (cached) answer: still complete.
+  const before = (await client.call('stats', {})).cached;
   const again = await client.call('instrument', { ...base, importPath: 'example.com/explain/app', explain: true });
   assert.equal(byId(again.explain)['types-stage']!.stage, 'types');
+  // The injector's verdicts come from the instrumentation cache (the first test stored them), and
+  // the server's own verdicts are decided again.
+  assert.equal((await client.call('stats', {})).cached, before + 1, 'an explained answer is cached too');
+  assert.deepEqual(byId(again.explain)['matched']!.matches, [{ file: appFile, line: 10, column: 37, advice: ['prepend-statements'] }]);
 });

@@ -5,7 +5,8 @@
 // mode sharing packages) would otherwise weave runtime, net/http, … again, seconds each.
 //
 // Key (sha256): format, tool build ID, import path, language version, GOOS/GOARCH, test-main flag,
-// root module, the kept aspects (canonical JSON), each file's path and content, and for each
+// root module, the kept aspects (canonical JSON), whether the injector's verdicts are asked for
+// (`instrument -explain`), each file's path and content, and for each
 // import the export data (`__.PKGDEF`) of its archive. Archive paths, which change from build to
 // build, are left out. Results with errors are not cached: they fail the build, which is retried.
 import { createHash } from 'node:crypto';
@@ -30,6 +31,8 @@ export interface InstrumentInputs {
   aspects: unknown[];
   files: { path: string; content: string }[];
   importcfg: ImportConfig;
+  /** The answer carries the injector's verdicts (`instrument -explain`): a separate entry. */
+  explain?: boolean;
 }
 
 export function instrumentCacheKey(i: InstrumentInputs): string {
@@ -37,6 +40,7 @@ export function instrumentCacheKey(i: InstrumentInputs): string {
   const field = (s: string) => h.update(s).update('\0');
   field(`orchestrion-ts instrument ${FORMAT}`);
   for (const s of [i.toolBuildID, i.importPath, i.lang, i.goos, i.goarch, String(i.testMain), i.rootModule, canonicalJSON(i.aspects)]) field(s);
+  if (i.explain) field('explain');
   for (const f of i.files) field(f.path), field(f.content);
   for (const [from, to] of [...i.importcfg.importMap].sort()) field(`importmap ${from}=${to}`);
   for (const [p, archive] of [...i.importcfg.packageFiles].sort(([a], [b]) => (a < b ? -1 : 1))) {

@@ -14,6 +14,7 @@ import { logEvent } from '../log.ts';
 import { InjectorPool } from '../pool/pool.ts';
 import { PROJECT_ROOT, toolBuildID, toolVersion } from '../version.ts';
 import { ensureWasm, helpersHash, toolchainOfTool, type Toolchain } from '../wasm/module.ts';
+import type { WasmAspectVerdict } from '../wasm/api.ts';
 import { execa, type ResultPromise } from 'execa';
 import { childBuildArgs, parseGoFlags, stripToolexec } from '../goflags.ts';
 import { goQuote } from '../gocommand.ts';
@@ -318,11 +319,6 @@ export class JobServer {
       this.stats.skipped++;
       return none();
     }
-    if (explain) {
-      // Not cached: a cached answer has no verdicts, and an explained one is asked for rarely.
-      this.stats.instrumented++;
-      return this.instrumentInPool(tc, p, kept, pkgCtx.testMain, explain);
-    }
     const key = instrumentCacheKey({
       toolBuildID: toolBuildID(helpersHash()),
       importPath: p.importPath,
@@ -334,20 +330,23 @@ export class JobServer {
       aspects: kept.map((a) => a.aspect),
       files: p.files.map((f, i) => ({ path: f, content: contents[i]! })),
       importcfg,
+      // The injector's verdicts are kept with its answer; what the server decided is not (it
+      // depends on aspects outside the key), so it is decided again above on every request.
+      explain: explain !== undefined,
     });
-    const cached = readInstrumentResult(key);
+    const cached = readInstrumentResult(key) as PoolAnswer | undefined;
     if (cached) {
       this.stats.cached++;
       logEvent('instrument', { importPath: p.importPath, modified: cached.files.map((f) => f.path), cached: true });
-      return cached;
+      return explain ? explained(cached, kept, explain) : cached;
     }
     this.stats.instrumented++;
-    const result = await this.instrumentInPool(tc, p, kept, pkgCtx.testMain);
-    writeInstrumentResult(key, result);
-    return result;
+    const answer = await this.instrumentInPool(tc, p, kept, pkgCtx.testMain, explain !== undefined);
+    writeInstrumentResult(key, answer);
+    return explain ? explained(answer, kept, explain) : answer;
   }
 
-  private async instrumentInPool(tc: Toolchain, p: InstrumentParams, kept: SourcedAspect[], testMain: boolean, explain?: Explanation): Promise<InstrumentResult> {
+  private async instrumentInPool(tc: Toolchain, p: InstrumentParams, kept: SourcedAspect[], testMain: boolean, explain: boolean): Promise<PoolAnswer> {
     const res = await (await this.pool(tc)).instrument({
       importPath: p.importPath,
       goVersion: p.lang,
@@ -366,7 +365,7 @@ export class JobServer {
     logEvent('instrument', { importPath: p.importPath, modified: (res.files ?? []).map((f) => f.path) });
     // The configuration file of each aspect, for compile errors in generated code.
     const fileOf = new Map(kept.map((a) => [a.aspect.id, a.file]));
-    const result: InstrumentResult = {
+    return {
       files: (res.files ?? []).map(({ generated, ...f }) =>
         generated ? { ...f, generated: generated.map((aspect) => ({ aspect, file: fileOf.get(aspect) ?? '' })) } : f,
       ),
@@ -374,18 +373,8 @@ export class JobServer {
       langLevel: res.langLevel ?? '',
       errors: res.errors ?? [],
       skipped: false,
+      ...(explain && { injectorVerdicts: res.explain ?? [] }),
     };
-    if (explain) {
-      for (const v of res.explain ?? []) {
-        const { aspectIndex, ...rest } = v;
-        const a = kept[aspectIndex];
-        if (a) explain.decide(a, rest);
-      }
-      // An aspect the injector said nothing about (it failed before deciding): say so rather than omit it.
-      explain.decideAll(kept, () => true, 'syntax', () => 'the injector gave no verdict (see its errors and warnings)');
-      result.explain = explain.verdicts();
-    }
-    return result;
   }
 
   private readonly resolutions = new Map<string, Promise<Record<string, string>>>();
@@ -463,6 +452,21 @@ function cycleMessage(chain: string[], pkg: string): string {
     `cycle detected: ${loop} (a package injected into ${JSON.stringify(pkg)} depends on it; ` +
     'reference such a package with //go:linkname and `links:` in inject-declarations instead of importing it)'
   );
+}
+
+/** The injector's answer as cached: with `explain`, its verdicts on the aspects sent (by index). */
+type PoolAnswer = InstrumentResult & { injectorVerdicts?: WasmAspectVerdict[] };
+
+/** The answer to an `explain` request: the injector's verdicts mapped back onto the configuration. */
+function explained(answer: PoolAnswer, kept: SourcedAspect[], explain: Explanation): InstrumentResult {
+  const { injectorVerdicts, ...result } = answer;
+  for (const { aspectIndex, ...rest } of injectorVerdicts ?? []) {
+    const a = kept[aspectIndex];
+    if (a) explain.decide(a, rest);
+  }
+  // An aspect the injector said nothing about (it failed before deciding): say so rather than omit it.
+  explain.decideAll(kept, () => true, 'syntax', () => 'the injector gave no verdict (see its errors and warnings)');
+  return { ...result, explain: explain.verdicts() };
 }
 
 /**

@@ -4,6 +4,7 @@
 // main package has no directive: its original is unknown.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { specialCase } from '../config/specialcase.ts';
 
 /** The folder, inside a compile's `bNNN` directory, that holds what it wove. */
 export const WOVEN_DIR = path.join('orchestrion', 'src');
@@ -97,23 +98,10 @@ function compareStrings(a: string, b: string): number {
 /**
  * Import paths whose woven files `diff` hides unless -debug: what the build weaves into the tracer
  * and into orchestrion itself (only tracer-internal aspects apply there), and the synthetic package
- * (link-time imports of a main package). The first prefix that holds decides, as in the job server's
- * special cases; `false` entries are the exceptions woven like user code.
+ * (link-time imports of a main package): the job server's special cases.
  */
-const HIDDEN: [prefix: string, hidden: boolean, exact?: boolean][] = [
-  ['github.com/DataDog/orchestrion/runtime', false],
-  ['github.com/DataDog/orchestrion', true],
-  ['gopkg.in/DataDog/dd-trace-go.v1', true],
-  ['github.com/DataDog/dd-trace-go/internal/orchestrion/_integration', false],
-  ['github.com/DataDog/dd-trace-go/v2/internal/orchestrion/_integration', false],
-  ['github.com/DataDog/dd-trace-go', true],
-  ['github.com/DataDog/go-tuf/client', true, true],
-];
-
 export function hiddenUnlessDebug(importPath: string): boolean {
-  if (importPath === 'synthetic') return true;
-  const rule = HIDDEN.find(([p, , exact]) => importPath === p || (!exact && importPath.startsWith(`${p}/`)));
-  return rule?.[1] ?? false;
+  return importPath === 'synthetic' || specialCase(importPath).mode !== 'normal';
 }
 
 /** Files sorted by import path, files of one package in tree order (the order -files and the diff use). */

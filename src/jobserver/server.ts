@@ -7,6 +7,7 @@ import type { Duplex } from 'node:stream';
 import * as path from 'node:path';
 import { ConfigError, loadConfig, type LoadedConfig, type SchemaMode, type SourcedAspect } from '../config/load.ts';
 import { versionSuffix } from '../config/fingerprint.ts';
+import { specialCase } from '../config/specialcase.ts';
 import { injectablesFingerprint, injectedPaths, jsonStream } from '../config/injectables.ts';
 import { fileMayMatch, filesNoReason, packageClause, packageMayMatch, packageNoReason, type PackageContext } from '../config/prefilter.ts';
 import { parseImportConfig } from '../toolexec/importcfg.ts';
@@ -67,21 +68,6 @@ export interface Prepared {
 interface ConfigState extends Prepared {
   signature: string;
   config: LoadedConfig;
-}
-
-/** Paths whose packages are never woven, or only by tracer-internal aspects (config.md §1.7); the first prefix that holds decides. */
-const SPECIAL_CASES: { prefix: string; exact?: boolean; mode: 'normal' | 'never' | 'tracer-internal' }[] = [
-  { prefix: 'github.com/DataDog/orchestrion/runtime', mode: 'normal' },
-  { prefix: 'github.com/DataDog/orchestrion', mode: 'never' },
-  { prefix: 'gopkg.in/DataDog/dd-trace-go.v1', mode: 'tracer-internal' },
-  { prefix: 'github.com/DataDog/dd-trace-go/internal/orchestrion/_integration', mode: 'normal' },
-  { prefix: 'github.com/DataDog/dd-trace-go/v2/internal/orchestrion/_integration', mode: 'normal' },
-  { prefix: 'github.com/DataDog/dd-trace-go', mode: 'tracer-internal' },
-  { prefix: 'github.com/DataDog/go-tuf/client', exact: true, mode: 'never' },
-];
-function specialCase(importPath: string): { mode: 'normal' | 'never' | 'tracer-internal'; prefix?: string } {
-  const sc = SPECIAL_CASES.find((c) => importPath === c.prefix || (!c.exact && importPath.startsWith(c.prefix + '/')));
-  return sc ? { mode: sc.mode, prefix: sc.prefix } : { mode: 'normal' };
 }
 
 export class JobServer {

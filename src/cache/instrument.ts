@@ -6,9 +6,13 @@
 //
 // Key (sha256): format, tool build ID, import path, language version, GOOS/GOARCH, test-main flag,
 // root module, the kept aspects (canonical JSON), whether the injector's verdicts are asked for
-// (`instrument -explain`), each file's path and content, and for each
-// import the export data (`__.PKGDEF`) of its archive. Archive paths, which change from build to
-// build, are left out. Results with errors are not cached: they fail the build, which is retried.
+// (`instrument -explain`), each file's name and content, and for each import the export data
+// (`__.PKGDEF`) of its archive. No absolute path is in the key: archive paths change from build to
+// build and are left out; a file counts as (index of its directory, base name), so a package at
+// another checkout path, or cgo output in another $WORK, finds the entry. The entry is stored with
+// those directories replaced by their index, and read back with the asking build's own (the woven
+// files' //line directives name the original files). Results with errors are not cached: they
+// fail the build, which is retried.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -18,7 +22,7 @@ import { readMember } from '../toolexec/archive.ts';
 import type { InstrumentResult } from '../jobserver/protocol.ts';
 import { userCacheDir } from './dir.ts';
 
-const FORMAT = 1;
+const FORMAT = 2;
 
 export interface InstrumentInputs {
   toolBuildID: string;
@@ -41,7 +45,8 @@ export function instrumentCacheKey(i: InstrumentInputs): string {
   field(`orchestrion-ts instrument ${FORMAT}`);
   for (const s of [i.toolBuildID, i.importPath, i.lang, i.goos, i.goarch, String(i.testMain), i.rootModule, canonicalJSON(i.aspects)]) field(s);
   if (i.explain) field('explain');
-  for (const f of i.files) field(f.path), field(f.content);
+  const dirs = sourceDirs(i.files.map((f) => f.path));
+  for (const f of i.files) field(`${dirs.indexOf(path.dirname(f.path))}/${path.basename(f.path)}`), field(f.content);
   for (const [from, to] of [...i.importcfg.importMap].sort()) field(`importmap ${from}=${to}`);
   for (const [p, archive] of [...i.importcfg.packageFiles].sort(([a], [b]) => (a < b ? -1 : 1))) {
     field(`packagefile ${p}`);
@@ -57,24 +62,55 @@ export function instrumentCacheKey(i: InstrumentInputs): string {
   return h.digest('hex');
 }
 
+/** The distinct directories of a package's files, in order of first appearance: the entry's frame of reference. */
+export function sourceDirs(files: string[]): string[] {
+  return [...new Set(files.map((f) => path.dirname(f)))];
+}
+
+// JSON.stringify escapes every control character, so a raw U+0001 never occurs in its output: the
+// marks cannot collide with any text of the entry.
+const MARK = '\u0001';
+const jsonText = (s: string) => JSON.stringify(s).slice(1, -1);
+
+/** The entry's JSON with each directory (with its trailing separator) replaced by a mark naming its index. */
+function relocateOut(json: string, dirs: string[]): string {
+  // Longest first, so that a directory inside another is named by its own index, on every machine.
+  const order = dirs.map((d, i) => [jsonText(d + path.sep), i] as const).sort(([a], [b]) => b.length - a.length);
+  for (const [text, i] of order) json = json.split(text).join(`${MARK}${i}${MARK}`);
+  return json;
+}
+
+function relocateIn(json: string, dirs: string[]): string | undefined {
+  let bad = false;
+  const out = json.replace(new RegExp(`${MARK}(\\d+)${MARK}`, 'g'), (_, i: string) => {
+    const d = dirs[Number(i)];
+    if (d === undefined) bad = true;
+    return jsonText((d ?? '') + path.sep);
+  });
+  return bad ? undefined : out;
+}
+
 const entryFile = (key: string) => path.join(userCacheDir(), 'instrument', key.slice(0, 2), `${key}.json`);
 
-export function readInstrumentResult(key: string): InstrumentResult | undefined {
+/** The cached answer for `key`, its paths those of `dirs` (sourceDirs of the asking compile's files). */
+export function readInstrumentResult(key: string, dirs: string[]): InstrumentResult | undefined {
   try {
-    const e = JSON.parse(fs.readFileSync(entryFile(key), 'utf8')) as { format: number; result: InstrumentResult };
+    const text = relocateIn(fs.readFileSync(entryFile(key), 'utf8'), dirs);
+    if (text === undefined) return undefined;
+    const e = JSON.parse(text) as { format: number; result: InstrumentResult };
     return e.format === FORMAT ? e.result : undefined;
   } catch {
     return undefined;
   }
 }
 
-export function writeInstrumentResult(key: string, result: InstrumentResult): void {
+export function writeInstrumentResult(key: string, dirs: string[], result: InstrumentResult): void {
   if (result.errors.length > 0) return;
   const file = entryFile(key);
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify({ format: FORMAT, result }));
+    fs.writeFileSync(tmp, relocateOut(JSON.stringify({ format: FORMAT, result }), dirs));
     fs.renameSync(tmp, file);
   } catch {
     // a cache that cannot be written only costs the next build the work

@@ -96,8 +96,8 @@ export interface InjectablesFingerprint {
 /**
  * Hash of everything an injectable package's export data depends on that cmd/go's key for the
  * package importing it does not see (it does not know the import): each package of the closure
- * with its directory (module cache, replace target, vendor/ or workspace module: a switch of mode
- * moves it), its module, the names of the files the build's tags select, the contents of every
+ * with where its directory is (module cache, replace target, vendor/ or workspace module: a switch
+ * of mode moves it; no absolute path, see portableDir), its module, the names of the files the build's tags select, the contents of every
  * file outside the read-only module cache, and the build flags that apply per package
  * (`-gcflags=pattern=…`, `-overlay`, …). Listed with the build's own flags, so `-tags`, `-mod` and
  * GOFLAGS select what the build will compile. Throws an error naming the aspect when an injected
@@ -121,8 +121,9 @@ export async function injectablesFingerprint(root: string, injected: Map<string,
   const h = createHash('sha256');
   for (const f of buildFlags) {
     const name = /^-+([^=]+)/.exec(f)?.[1] ?? '';
-    if (!UNHASHED_FLAGS.has(name)) h.update(`flag\0${f}\0`);
+    // The overlay's path is the machine's: what it substitutes is hashed instead.
     if (name === 'overlay') hashOverlay(h, f.slice(f.indexOf('=') + 1), root, inputs);
+    else if (!UNHASHED_FLAGS.has(name)) h.update(`flag\0${f}\0`);
   }
   const problems: string[] = [];
   for (const raw of jsonStream(r.stdout)) {
@@ -133,7 +134,7 @@ export async function injectablesFingerprint(root: string, injected: Map<string,
     }
     const m = pkg.Module;
     const files = FILE_LISTS.flatMap((k) => pkg[k] ?? []).sort();
-    h.update(`pkg\0${pkg.ImportPath}\0${pkg.Dir ?? ''}\0${files.join('\0')}\0`);
+    h.update(`pkg\0${pkg.ImportPath}\0${portableDir(pkg, root, readOnly)}\0${files.join('\0')}\0`);
     if (m) h.update(`mod\0${m.Path}@${m.Version ?? ''}\0${m.Sum ?? ''}\0${m.Replace ? `${m.Replace.Path}@${m.Replace.Version ?? ''}` : ''}\0`);
     // The toolchain's own sources are identified by the -V=full line; the module cache is read-only.
     if (pkg.Standard || !pkg.Dir || (readOnly !== undefined && pkg.Dir.startsWith(readOnly))) continue;
@@ -154,20 +155,43 @@ export async function injectablesFingerprint(root: string, injected: Map<string,
   return { hash: h.digest('hex'), inputs };
 }
 
-/** The files an `-overlay` substitutes: the build compiles their contents, not what is on disk. */
+/**
+ * Where a package's sources come from, without the machine's paths, so that CI workers with other
+ * checkout and module-cache paths compute the same suffix: the module cache's own layout
+ * (`path@version/dir`, immutable and also named by the module's sum), the standard library by its
+ * import path (the toolchain is in the -V=full line), and anything else (the main module, vendor/,
+ * replace targets, workspace modules) relative to the main module's root. A mode switch still
+ * shows: the same package moves from `mod:` to `vendor/…` or `../…`.
+ */
+function portableDir(pkg: ListedPackage, root: string, modcache: string | undefined): string {
+  if (pkg.Standard) return 'std';
+  if (!pkg.Dir) return '';
+  if (modcache !== undefined && pkg.Dir.startsWith(modcache)) return `mod:${pkg.Dir.slice(modcache.length).split(path.sep).join('/')}`;
+  return `local:${path.relative(root, pkg.Dir).split(path.sep).join('/')}`;
+}
+
+/**
+ * The files an `-overlay` substitutes: the build compiles their contents, not what is on disk. Each
+ * replaced file counts by its path relative to the main module and the content that replaces it
+ * (the overlay file's own text holds absolute paths, which would make the key the machine's).
+ */
 function hashOverlay(h: ReturnType<typeof createHash>, overlayFile: string, root: string, inputs: string[]): void {
   const file = path.resolve(root, overlayFile);
   inputs.push(file);
-  let replace: Record<string, string> = {};
+  let replace: Record<string, string>;
   try {
-    const text = fs.readFileSync(file);
-    h.update(text);
-    replace = (JSON.parse(text.toString('utf8')) as { Replace?: Record<string, string> }).Replace ?? {};
+    replace = (JSON.parse(fs.readFileSync(file, 'utf8')) as { Replace?: Record<string, string> }).Replace ?? {};
   } catch {
     h.update('<unreadable overlay>');
+    return;
   }
-  for (const target of Object.values(replace).sort()) {
-    if (target === '') continue;
+  const entries = Object.entries(replace).map(([from, to]) => [path.relative(root, path.resolve(root, from)).split(path.sep).join('/'), to] as const);
+  for (const [from, target] of entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    h.update(`overlay\0${from}\0`);
+    if (target === '') {
+      h.update('<deleted>\0');
+      continue;
+    }
     const abs = path.resolve(path.dirname(file), target);
     inputs.push(abs);
     try {
@@ -175,5 +199,6 @@ function hashOverlay(h: ReturnType<typeof createHash>, overlayFile: string, root
     } catch {
       h.update('<unreadable>');
     }
+    h.update('\0');
   }
 }

@@ -19,7 +19,7 @@ import type { WasmAspectVerdict } from '../wasm/api.ts';
 import { execa, type ResultPromise } from 'execa';
 import { childBuildArgs, parseGoFlags, stripToolexec } from '../goflags.ts';
 import { goQuote } from '../gocommand.ts';
-import { instrumentCacheKey, readInstrumentResult, writeInstrumentResult } from '../cache/instrument.ts';
+import { instrumentCacheKey, readInstrumentResult, sourceDirs, writeInstrumentResult } from '../cache/instrument.ts';
 import { BuildOnce } from './buildonce.ts';
 import { listenUnix } from './listen.ts';
 import { rootModulePath } from './moduleroot.ts';
@@ -320,7 +320,8 @@ export class JobServer {
       // depends on aspects outside the key), so it is decided again above on every request.
       explain: explain !== undefined,
     });
-    const cached = readInstrumentResult(key) as PoolAnswer | undefined;
+    const dirs = sourceDirs(p.files);
+    const cached = withConfigFiles(readInstrumentResult(key, dirs) as PoolAnswer | undefined, kept);
     if (cached) {
       this.stats.cached++;
       logEvent('instrument', { importPath: p.importPath, modified: cached.files.map((f) => f.path), cached: true });
@@ -328,7 +329,8 @@ export class JobServer {
     }
     this.stats.instrumented++;
     const answer = await this.instrumentInPool(tc, p, kept, pkgCtx.testMain, explain !== undefined);
-    writeInstrumentResult(key, answer);
+    // The aspects' configuration files are not in the key: kept out of the entry, set on reading.
+    writeInstrumentResult(key, dirs, withConfigFiles(answer, []));
     return explain ? explained(answer, kept, explain) : answer;
   }
 
@@ -349,18 +351,17 @@ export class JobServer {
     });
     for (const w of res.warnings ?? []) logEvent('instrument.warning', { importPath: p.importPath, ...w });
     logEvent('instrument', { importPath: p.importPath, modified: (res.files ?? []).map((f) => f.path) });
-    // The configuration file of each aspect, for compile errors in generated code.
-    const fileOf = new Map(kept.map((a) => [a.aspect.id, a.file]));
-    return {
-      files: (res.files ?? []).map(({ generated, ...f }) =>
-        generated ? { ...f, generated: generated.map((aspect) => ({ aspect, file: fileOf.get(aspect) ?? '' })) } : f,
-      ),
+    return withConfigFiles(
+      {
+        files: (res.files ?? []).map(({ generated, ...f }) => (generated ? { ...f, generated: generated.map((aspect) => ({ aspect, file: '' })) } : f)),
       references: res.references ?? [],
       langLevel: res.langLevel ?? '',
       errors: res.errors ?? [],
-      skipped: false,
-      ...(explain && { injectorVerdicts: res.explain ?? [] }),
-    };
+        skipped: false,
+        ...(explain && { injectorVerdicts: res.explain ?? [] }),
+      },
+      kept,
+    );
   }
 
   private readonly resolutions = new Map<string, Promise<Record<string, string>>>();
@@ -444,6 +445,19 @@ function cycleMessage(chain: string[], pkg: string): string {
 type PoolAnswer = InstrumentResult & { injectorVerdicts?: WasmAspectVerdict[] };
 
 /** The answer to an `explain` request: the injector's verdicts mapped back onto the configuration. */
+/**
+ * The answer with the configuration file of each generated block's aspect (for compile errors in
+ * generated code) taken from `kept`; with no aspects, cleared, as the instrumentation cache keeps it.
+ */
+function withConfigFiles<T extends PoolAnswer | undefined>(answer: T, kept: SourcedAspect[]): T {
+  if (!answer) return answer;
+  const fileOf = new Map(kept.map((a) => [a.aspect.id, a.file]));
+  return {
+    ...answer,
+    files: answer.files.map((f) => (f.generated ? { ...f, generated: f.generated.map(({ aspect }) => ({ aspect, file: fileOf.get(aspect) ?? '' })) } : f)),
+  };
+}
+
 function explained(answer: PoolAnswer, kept: SourcedAspect[], explain: Explanation): InstrumentResult {
   const { injectorVerdicts, ...result } = answer;
   for (const { aspectIndex, ...rest } of injectorVerdicts ?? []) {

@@ -354,9 +354,9 @@ export class JobServer {
     return withConfigFiles(
       {
         files: (res.files ?? []).map(({ generated, ...f }) => (generated ? { ...f, generated: generated.map((aspect) => ({ aspect, file: '' })) } : f)),
-      references: res.references ?? [],
-      langLevel: res.langLevel ?? '',
-      errors: res.errors ?? [],
+        references: res.references ?? [],
+        langLevel: res.langLevel ?? '',
+        errors: res.errors ?? [],
         skipped: false,
         ...(explain && { injectorVerdicts: res.explain ?? [] }),
       },

@@ -38,6 +38,19 @@ function identity(file: string): string {
   }
 }
 
+/** Whether an input was changed at or after `since` (ms, minus a margin above the kernel's timestamp granularity). */
+export function changedSince(inputs: string[], since: number): boolean {
+  for (const file of new Set(inputs)) {
+    try {
+      const s = fs.statSync(file);
+      if (Math.max(s.mtimeMs, s.ctimeMs) >= since - RACY_MARGIN_MS) return true;
+    } catch {
+      // absent: nothing to vouch for
+    }
+  }
+  return false;
+}
+
 const entryFile = (key: string) => path.join(userCacheDir(), 'suffix', `${key}.json`);
 
 /** The cached suffix for `key`, if every input is as it was when it was stored. */
@@ -59,15 +72,9 @@ export function readSuffix(key: string): string | undefined {
  * (git's "racy" files), so its identity would vouch for the wrong content.
  */
 export function writeSuffix(key: string, suffix: string, inputs: string[], since: number): void {
+  if (changedSince(inputs, since)) return;
   const rec: Record<string, string> = {};
-  for (const file of new Set(inputs)) {
-    const id = identity(file);
-    if (id !== 'absent') {
-      const s = fs.statSync(file);
-      if (Math.max(s.mtimeMs, s.ctimeMs) >= since - RACY_MARGIN_MS) return;
-    }
-    rec[file] = id;
-  }
+  for (const file of new Set(inputs)) rec[file] = identity(file);
   const file = entryFile(key);
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -14,6 +14,7 @@ import { makeJobDir, runtimeDir, sweepRuntimeDir } from '../jobserver/runtime-di
 import { logEvent } from '../log.ts';
 import { goEnv, rootFromGoMod } from './goenv.ts';
 import { readSuffix, suffixCacheKey, writeSuffix } from '../cache/suffix.ts';
+import { sharedSuffix } from './shared-suffix.ts';
 
 export interface WrapperOptions {
   /** The orchestrion executable go runs as `-toolexec` (bin/orchestrion). */
@@ -54,22 +55,29 @@ async function runInstrumented(argv: string[], opts: WrapperOptions, interrupts:
   const root = rootFromGoMod(ge.GOMOD, cwd);
   const toolchain = { goroot: ge.GOROOT, version: ge.GOVERSION };
   const tool = buildID(opts.distDir);
-  const key =
-    tool &&
-    suffixCacheKey({
-      tool,
-      root,
-      goenv: ge,
-      goflags: stripToolexec(process.env.GOFLAGS),
-      flags: childBuildArgs(parseGoFlags(inv.args, '')),
-    });
+  const flags = { goflags: stripToolexec(process.env.GOFLAGS), flags: childBuildArgs(parseGoFlags(inv.args, '')) };
+  const key = tool && suffixCacheKey({ tool, root, goenv: ge, ...flags });
   let suffix = key ? readSuffix(key) : undefined;
   logEvent('wrapper.suffix', { cached: suffix !== undefined });
+  // Not here: maybe another machine computed it, for a cache shared through GOCACHEPROG.
+  const shared = suffix === undefined && tool ? sharedSuffix(process.env, ge, root, { tool, ...flags }) : undefined;
+  const sharedStart = Date.now();
+  const fromShared = shared?.lookup();
   interrupts.check();
   const runtime = runtimeDir((message) => process.stderr.write(`orchestrion: warning: ${message}\n`));
   // What builds killed with SIGKILL left behind (their owner process is gone).
   const swept = sweepRuntimeDir(runtime);
   if (swept.length > 0) logEvent('runtime-dir.sweep', { removed: swept });
+  const found =
+    fromShared &&
+    (await interrupts.race(fromShared).catch(async (err: unknown) => {
+      await shared?.close();
+      throw err;
+    }));
+  if (found) {
+    suffix = found.suffix;
+    if (key) writeSuffix(key, suffix, found.inputs, sharedStart);
+  }
   const dir = makeJobDir(runtime);
   interrupts.jobDir = dir;
   let server: HostedServer;
@@ -88,9 +96,12 @@ async function runInstrumented(argv: string[], opts: WrapperOptions, interrupts:
       const prepared = await interrupts.race((async () => (await server.host()).prepare(toolchain))());
       suffix = prepared.suffix;
       if (key) writeSuffix(key, suffix, prepared.inputs, since);
+      await shared?.store(suffix, prepared.inputs, since);
     }
+    await shared?.close();
     code = await runGo(inv.args, { ...process.env, [JOBSERVER_ENV]: server.url, [VERSION_SUFFIX_ENV]: suffix }, interrupts);
   } finally {
+    await shared?.close();
     // After a signal, the worker is ended without waiting long for what it was doing.
     await server.stop(interrupts.received ? 1000 : undefined);
     // Peak RSS of this process: the job server and the wasm workers are threads of it.

@@ -1,0 +1,45 @@
+// The wrapper's use of the shared suffix (src/cache/suffix-share.ts): looked up through the
+// build's GOCACHEPROG when the local suffix cache has nothing, stored there once computed.
+import * as path from 'node:path';
+import { sharedSuffixActionID, sharedSuffixEntry, suffixFromSharedEntry } from '../cache/suffix-share.ts';
+import { changedSince } from '../cache/suffix.ts';
+import { startCacheClient, type CacheClient } from '../cacheprog/client.ts';
+import { logEvent } from '../log.ts';
+import type { GoEnv } from './goenv.ts';
+
+export interface SharedSuffix {
+  /** The suffix another machine (or an earlier build here) stored, if every input it read is the same here. */
+  lookup(): Promise<{ suffix: string; inputs: string[] } | undefined>;
+  /** Stores a suffix computed from `inputs`, unless one changed since `since` (ms). */
+  store(suffix: string, inputs: string[], since: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Undefined without a GOCACHEPROG (a local GOCACHE is this machine's: the local suffix cache serves it). */
+export function sharedSuffix(env: NodeJS.ProcessEnv, ge: GoEnv, root: string, parts: Record<string, unknown>): SharedSuffix | undefined {
+  const prog = env.GOCACHEPROG;
+  if (!prog) return undefined;
+  const gowork = ge.GOWORK === '' || ge.GOWORK === 'off' ? ge.GOWORK : `local:${path.relative(root, ge.GOWORK).split(path.sep).join('/')}`;
+  const actionID = sharedSuffixActionID(
+    { ...parts, goenv: { GOVERSION: ge.GOVERSION, GOOS: ge.GOOS, GOARCH: ge.GOARCH, CGO_ENABLED: ge.CGO_ENABLED, GOFLAGS: ge.GOFLAGS, GOEXPERIMENT: ge.GOEXPERIMENT, GOWORK: gowork } },
+    root,
+  );
+  let client: CacheClient | undefined;
+  const connect = () => (client ??= startCacheClient(prog, env));
+  return {
+    async lookup() {
+      const body = await connect()?.get(actionID);
+      const suffix = body && suffixFromSharedEntry(body, root, ge.GOMODCACHE);
+      logEvent('wrapper.shared-suffix', { found: body !== undefined, used: suffix !== undefined });
+      if (!body || !suffix) return undefined;
+      return { suffix: suffix.suffix, inputs: suffix.inputs };
+    },
+    async store(suffix, inputs, since) {
+      if (changedSince(inputs, since)) return;
+      await connect()?.put(actionID, sharedSuffixEntry(suffix, inputs, root, ge.GOMODCACHE));
+    },
+    async close() {
+      await client?.close();
+    },
+  };
+}

@@ -31,6 +31,10 @@ test('malformed requests are refused with the field named', () => {
     checkRequest({ v: PROTOCOL_VERSION, id: 1, method: 'instrument', params: { importPath: 'a', files: 'x' } }) ?? '',
     /"files" must be an array/,
   );
+  const resolve = { importPath: 'a', chain: [], packages: ['b'] };
+  assert.equal(checkRequest({ v: PROTOCOL_VERSION, id: 1, method: 'packages.resolve', params: resolve }), undefined);
+  assert.equal(checkRequest({ v: PROTOCOL_VERSION, id: 1, method: 'packages.resolve', params: { ...resolve, work: '/tmp/go-build1' } }), undefined);
+  assert.match(checkRequest({ v: PROTOCOL_VERSION, id: 1, method: 'packages.resolve', params: { ...resolve, work: 'rel' } }) ?? '', /"work" must be an absolute path/);
 });
 
 test('line framing survives arbitrary chunking', () => {

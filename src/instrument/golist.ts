@@ -5,7 +5,7 @@
 import { execa } from 'execa';
 import * as path from 'node:path';
 import { jsonStream } from '../config/injectables.ts';
-import { goQuote } from '../gocommand.ts';
+import { childBuild } from '../jobserver/childbuild.ts';
 import { compareGoVersions } from '../toolexec/argv.ts';
 
 export class InstrumentError extends Error {}
@@ -64,21 +64,13 @@ function namePackage(importPath: string, err: string): string {
  * a child build through `<bin> toolexec` and the job server at `env`'s ORCHESTRION_JOBSERVER_URL.
  */
 export async function exportData(imports: string[], flags: string[], bin: string, cwd: string, env: NodeJS.ProcessEnv): Promise<Map<string, string>> {
-  const archives = new Map<string, string>();
   const wanted = imports.filter((p) => !PSEUDO.has(p));
-  if (wanted.length === 0) return archives;
-  const args = ['list', '-e', '-deps', '-export', '-json=ImportPath,Export,Error', ...flags, '-toolexec', `${goQuote(bin)} toolexec`, '--', ...wanted];
-  const r = await execa('go', args, { cwd, env, extendEnv: false, reject: false });
-  const problems: string[] = [];
-  for (const raw of jsonStream(r.stdout)) {
-    const p = raw as { ImportPath: string; Export?: string; Error?: { Err: string } };
-    if (p.Error) problems.push(namePackage(p.ImportPath, p.Error.Err));
-    else if (p.Export) archives.set(p.ImportPath, p.Export);
-  }
-  if (problems.length > 0) throw new InstrumentError(problems.join('\n'));
+  if (wanted.length === 0) return new Map();
+  const r = await childBuild(wanted, { flags, bin, cwd, env });
+  if (r.errors.length > 0) throw new InstrumentError(r.errors.map((e) => namePackage(e.importPath, e.err)).join('\n'));
   // A dependency that does not compile: the compiler's messages, under go's `# <package>` headers.
   if (r.exitCode !== 0) throw goFailure('building the dependencies', r);
-  return archives;
+  return r.archives;
 }
 
 /**

@@ -144,6 +144,11 @@ export interface ResolveParams {
   chain: string[];
   /** Import paths to resolve. */
   packages: string[];
+  /**
+   * The asking go command's work directory ($WORK, the parent of the compile's or link's `bNNN`),
+   * when known: under the user's -work, the child build keeps its own WORK inside it.
+   */
+  work?: string;
 }
 export interface ResolveResult {
   /** Import path → archive, for the requested packages and everything they depend on (but unsafe). */
@@ -217,6 +222,7 @@ export function checkRequest(msg: unknown): string | undefined {
         return 'packages.resolve: "packages" must be a non-empty array of import paths';
       }
       if (!Array.isArray(p.chain) || !p.chain.every((x) => typeof x === 'string')) return 'packages.resolve: "chain" must be an array of strings';
+      if (p.work !== undefined && (typeof p.work !== 'string' || !p.work.startsWith('/'))) return 'packages.resolve: "work" must be an absolute path';
       return need('importPath');
     case 'stats':
       return undefined;

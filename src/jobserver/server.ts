@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { ConfigError, loadConfig, type LoadedConfig, type SchemaMode, type SourcedAspect } from '../config/load.ts';
 import { versionSuffix } from '../config/fingerprint.ts';
 import { specialCase } from '../config/specialcase.ts';
-import { injectablesFingerprint, injectedPaths, jsonStream } from '../config/injectables.ts';
+import { injectablesFingerprint, injectedPaths } from '../config/injectables.ts';
 import { fileMayMatch, filesNoReason, packageClause, packageMayMatch, packageNoReason, type PackageContext } from '../config/prefilter.ts';
 import { parseImportConfig } from '../toolexec/importcfg.ts';
 import { logEvent } from '../log.ts';
@@ -16,11 +16,11 @@ import { InjectorPool } from '../pool/pool.ts';
 import { PROJECT_ROOT, toolBuildID, toolVersion } from '../version.ts';
 import { ensureWasm, helpersHash, toolchainOfTool, type Toolchain } from '../wasm/module.ts';
 import type { WasmAspectVerdict } from '../wasm/api.ts';
-import { execa, type ResultPromise } from 'execa';
+import type { ResultPromise } from 'execa';
 import { childBuildArgs, parseGoFlags, stripToolexec } from '../goflags.ts';
-import { goQuote } from '../gocommand.ts';
 import { instrumentCacheKey, readInstrumentResult, sourceDirs, writeInstrumentResult } from '../cache/instrument.ts';
 import { BuildOnce } from './buildonce.ts';
+import { childBuild } from './childbuild.ts';
 import { listenUnix } from './listen.ts';
 import { rootModulePath } from './moduleroot.ts';
 import {
@@ -380,11 +380,21 @@ export class JobServer {
     const key = pkgs.join('\0');
     let r = this.resolutions.get(key);
     if (!r) {
-      r = this.childBuild(pkgs, chain);
+      r = this.childBuild(pkgs, chain, p.work);
       r.catch(() => this.resolutions.delete(key)); // a failure is not cached: the next build retries
       this.resolutions.set(key, r);
     }
     return r;
+  }
+
+  /**
+   * Every package the child builds have resolved so far (the packages advice injects, and all they
+   * depend on): what a build compiles besides the dependencies of the packages it names.
+   */
+  async resolvedPackages(): Promise<string[]> {
+    const all = new Set<string>();
+    for (const r of [...this.resolutions.values()]) for (const pkg of Object.keys(await r.catch(() => ({})))) all.add(pkg);
+    return [...all].sort();
   }
 
   /** The user's build flags (GOFLAGS, then the command line) that child `go` commands must share. */
@@ -392,10 +402,8 @@ export class JobServer {
     return childBuildArgs(parseGoFlags(this.opts.goArgs ?? ['build'], process.env.GOFLAGS ?? ''));
   }
 
-  private async childBuild(pkgs: string[], chain: string[]): Promise<Record<string, string>> {
+  private async childBuild(pkgs: string[], chain: string[], work: string | undefined): Promise<Record<string, string>> {
     const bin = process.env.ORCHESTRION_BIN || path.join(PROJECT_ROOT, 'bin', 'orchestrion');
-    const flags = this.buildFlags();
-    const args = ['list', '-e', '-deps', '-export', '-json=ImportPath,Export,Error', ...flags, '-toolexec', `${goQuote(bin)} toolexec`, '--', ...pkgs];
     // The chain names the packages being resolved too (marked with INJECTED, so they are not taken
     // for compiles in progress), so that a cycle reads `p -> injected -> p`.
     const childChain = [...chain, INJECTED + pkgs.join(', ')];
@@ -403,29 +411,30 @@ export class JobServer {
     delete env.TOOLEXEC_IMPORTPATH;
     logEvent('resolve.start', { packages: pkgs, chain });
     const t0 = Date.now();
-    const child = execa('go', args, { cwd: this.opts.root, env, extendEnv: false, reject: false });
-    this.children.add(child);
-    const res = await child.finally(() => this.children.delete(child));
-    const archives: Record<string, string> = {};
-    const errors: string[] = [];
-    const missing: string[] = [];
-    for (const raw of jsonStream(res.stdout)) {
-      const pkg = raw as { ImportPath: string; Export?: string; Error?: { Err: string } };
-      if (pkg.Error) errors.push(`${pkg.ImportPath}: ${pkg.Error.Err}`);
-      else if (pkg.ImportPath !== 'unsafe' && pkg.ImportPath !== 'C') {
-        if (pkg.Export) archives[pkg.ImportPath] = pkg.Export;
-        else missing.push(pkg.ImportPath);
-      }
-    }
-    logEvent('resolve.finish', { packages: pkgs, ms: Date.now() - t0, count: Object.keys(archives).length, exitCode: res.exitCode });
-    if (res.exitCode !== 0 || errors.length > 0 || missing.length > 0) {
+    // Under the user's -work, the child keeps its WORK too, inside the user's: one tree holds every
+    // file the build wove (`orchestrion diff`, instrument's tests read it).
+    const keepWork = parseGoFlags(this.opts.goArgs ?? ['build'], process.env.GOFLAGS ?? '').short.has('work') ? { workParent: work } : undefined;
+    const res = await childBuild(pkgs, {
+      flags: this.buildFlags(),
+      bin,
+      cwd: this.opts.root,
+      env,
+      keepWork,
+      started: (child) => {
+        this.children.add(child);
+        child.finally(() => this.children.delete(child)).catch(() => {});
+      },
+    });
+    const errors = res.errors.map((e) => `${e.importPath}: ${e.err}`);
+    logEvent('resolve.finish', { packages: pkgs, ms: Date.now() - t0, count: res.archives.size, exitCode: res.exitCode, ...(res.work !== undefined && { work: res.work }) });
+    if (res.exitCode !== 0 || errors.length > 0 || res.missing.length > 0) {
       // Package errors say most; else the failed compiles' own output; the packages left without an
       // archive (everything downstream of a failure) only when nothing else explains.
-      const detail = errors.length > 0 ? errors.join('\n') : res.stderr.trim() || `no archive for ${missing.join(', ')}`;
+      const detail = errors.length > 0 ? errors.join('\n') : res.stderr.trim() || `no archive for ${res.missing.join(', ')}`;
       throw new Error(`resolving injected package${pkgs.length > 1 ? 's' : ''} ${pkgs.map((x) => JSON.stringify(x)).join(', ')}: ${detail}`);
     }
-    for (const pkg of pkgs) if (!archives[pkg]) throw new Error(`resolving ${JSON.stringify(pkg)}: no archive found (go list returned no such package)`);
-    return archives;
+    for (const pkg of pkgs) if (!res.archives.has(pkg)) throw new Error(`resolving ${JSON.stringify(pkg)}: no archive found (go list returned no such package)`);
+    return Object.fromEntries(res.archives);
   }
 }
 

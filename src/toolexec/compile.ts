@@ -12,7 +12,7 @@ import { LINK_DEPS_MEMBER } from './linkdeps.ts';
 import { runTool, spawnTool } from './run.ts';
 import { resolveChain, weave } from './weave.ts';
 
-export { resolveInto, rewriteImportConfig } from './weave.ts';
+export { goWorkDir, resolveInto, rewriteImportConfig } from './weave.ts';
 
 const GOOS: Record<string, string> = { win32: 'windows', sunos: 'solaris' };
 const GOARCH: Record<string, string> = { x64: 'amd64', ia32: '386', arm: 'arm', arm64: 'arm64', ppc64: 'ppc64le', s390x: 's390x', loong64: 'loong64', riscv64: 'riscv64' };

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import type { Client } from '../jobserver/client.ts';
 import { flagValue, type ParsedCommand } from './argv.ts';
-import { rewriteImportConfig, resolveInto } from './compile.ts';
+import { goWorkDir, rewriteImportConfig, resolveInto } from './compile.ts';
 import { parseImportConfig } from './importcfg.ts';
 import { LinkDeps } from './linkdeps.ts';
 import { runTool } from './run.ts';
@@ -24,6 +24,7 @@ export async function link(cmd: ParsedCommand, connect: () => Promise<Client>): 
         cfg,
         missing.entries().map(([p]) => p),
         true,
+        goWorkDir(importcfg),
       );
     } catch (err) {
       throw new Error(`linking ${importPath}: link-time dependencies ${missing.entries().map(([p]) => JSON.stringify(p)).join(', ')}: ${(err as Error).message}`);

@@ -41,11 +41,20 @@ export function rewriteImportConfig(file: string, cfg: ImportConfig): void {
 }
 
 /**
+ * The go command's work directory ($WORK) of a compile or link, from a file of its action directory
+ * (`$WORK/bNNN/importcfg`); undefined when the file is not in such a directory.
+ */
+export function goWorkDir(actionFile: string): string | undefined {
+  const actionDir = path.dirname(path.resolve(actionFile));
+  return /^b\d+$/.test(path.basename(actionDir)) ? path.dirname(actionDir) : undefined;
+}
+
+/**
  * Adds `packages` and what they need to `cfg` through the job server, following the link.deps of
  * every archive added (a work list: those may name further packages). Returns the link.deps
- * discovered on the way that `cfg` still does not satisfy.
+ * discovered on the way that `cfg` still does not satisfy. `work` is the asking go command's $WORK.
  */
-export async function resolveInto(client: Client, importPath: string, cfg: ImportConfig, packages: string[], all: boolean): Promise<LinkDeps> {
+export async function resolveInto(client: Client, importPath: string, cfg: ImportConfig, packages: string[], all: boolean, work?: string): Promise<LinkDeps> {
   const found = new LinkDeps();
   // What the importcfg held before resolution: a package resolved below (say, reached only through
   // the link.deps of an injected package) stays a link-time dependency, so main imports it.
@@ -54,7 +63,7 @@ export async function resolveInto(client: Client, importPath: string, cfg: Impor
   const asked = new Set<string>();
   while (pending.length > 0) {
     for (const p of pending) asked.add(p);
-    const { archives } = await client.call('packages.resolve', { importPath, chain: resolveChain(), packages: pending });
+    const { archives } = await client.call('packages.resolve', { importPath, chain: resolveChain(), packages: pending, ...(work !== undefined && { work }) });
     const next = new Set<string>();
     for (const [p, archive] of Object.entries(archives)) {
       if (provides(cfg, p)) continue;
@@ -123,7 +132,7 @@ export async function weave(client: Client, req: WeaveRequest): Promise<Weaving>
   const toResolve = isMain ? linkDeps.entries().map(([p]) => p) : injected;
   if (toResolve.length > 0) {
     try {
-      linkDeps.addAll(await resolveInto(client, req.importPath, cfg, toResolve, isMain));
+      linkDeps.addAll(await resolveInto(client, req.importPath, cfg, toResolve, isMain, goWorkDir(req.importcfg)));
     } catch (err) {
       const names = toResolve.filter((p) => aspectOf.has(p)).map((p) => `aspect ${JSON.stringify(aspectOf.get(p))} injects "${p}"`);
       throw new UserError(`${req.importPath}: ${names.length > 0 ? `${names.join('; ')}: ` : ''}${(err as Error).message}`);

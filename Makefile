@@ -10,7 +10,7 @@ SHELL := /bin/bash
 NODE_PATH_FILE := .tools/node-path
 NODE = $(shell cat $(NODE_PATH_FILE))
 
-.PHONY: all node deps build wasm demo test test-all bench bench-compare clean
+.PHONY: all node deps build wasm demo test test-all bench bench-compare bench-ci clean
 
 all: build wasm
 
@@ -64,6 +64,10 @@ bench: all
 # Side by side with Orchestrion v1.12.0 (installed from the module proxy into a temporary GOBIN).
 bench-compare: all
 	$(NODE) bench/compare.mjs
+
+# Two CI workers sharing one bazel-remote through GOCACHEPROG: plain, Orchestrion v1.12.0, orchestrion-ts.
+bench-ci: all
+	$(NODE) bench/ci.mjs
 
 clean:
 	rm -rf dist wasm/go* node_modules/.stamp

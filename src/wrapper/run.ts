@@ -14,6 +14,7 @@ import { makeJobDir, runtimeDir, sweepRuntimeDir } from '../jobserver/runtime-di
 import { logEvent } from '../log.ts';
 import { goEnv, rootFromGoMod } from './goenv.ts';
 import { readSuffix, suffixCacheKey, writeSuffix } from '../cache/suffix.ts';
+import { reportCacheStats, STATS_ENV } from '../cacheprog/stats.ts';
 import { sharedSuffix } from './shared-suffix.ts';
 
 export interface WrapperOptions {
@@ -80,6 +81,11 @@ async function runInstrumented(argv: string[], opts: WrapperOptions, interrupts:
   }
   const dir = makeJobDir(runtime);
   interrupts.jobDir = dir;
+  // Every `orchestrion cacheprog` of the build (GOCACHEPROG) writes its counters here: go's, and
+  // those of the job server's child builds, which inherit this process's environment.
+  const cacheStats = path.join(dir, 'cacheprog-stats');
+  fs.mkdirSync(cacheStats);
+  process.env[STATS_ENV] = cacheStats;
   let server: HostedServer;
   try {
     server = await startHostedServer({ root, dir, goArgs: inv.args, knownSuffix: suffix }, path.join(opts.distDir, 'jobserver', 'host-worker.js'));
@@ -99,7 +105,9 @@ async function runInstrumented(argv: string[], opts: WrapperOptions, interrupts:
       await shared?.store(suffix, prepared.inputs, since);
     }
     await shared?.close();
+    logEvent('wrapper.go', { suffix });
     code = await runGo(inv.args, { ...process.env, [JOBSERVER_ENV]: server.url, [VERSION_SUFFIX_ENV]: suffix }, interrupts);
+    reportCacheStats(cacheStats, inv.args, process.env, process.stderr);
   } finally {
     await shared?.close();
     // After a signal, the worker is ended without waiting long for what it was doing.

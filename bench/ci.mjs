@@ -1,0 +1,133 @@
+// Worker-scaled CI (issue 12): two CI workers share one bazel-remote through GOCACHEPROG. Worker 1
+// builds cold; worker 2 — another checkout path, another module cache, an empty GOCACHE, an empty
+// local cache directory, an empty orchestrion cache — builds the same commit. Measured in one run,
+// side by side, with the same GOCACHEPROG (`orchestrion cacheprog` on a fresh bazel-remote per
+// tool and run): plain `go build`, Orchestrion (installed from the module proxy) and orchestrion-ts,
+// all with -trimpath (without it, cmd/go keys every package by its absolute directory). Medians,
+// with every run's figure. Target: worker 2 instrumented ≤ 1.2 × worker 2 plain.
+//
+//   node bench/ci.mjs [--runs 3] [--orchestrion v1.12.0] [--tools plain,orchestrion,ts]
+//
+// The app is examples/traced (net/http, database/sql on SQLite with cgo, //dd:span) with
+// dd-trace-go's tracer, contrib/net/http and contrib/database/sql; the plain build imports those
+// integrations by hand, so that every build fetches the same packages. Module downloads are made
+// before the timed builds (CI caches modules on their own).
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BazelRemote } from '../test/bazel-remote.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ours = path.join(root, 'bin', 'orchestrion');
+const argOf = (name, def) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : def;
+};
+const RUNS = Number(argOf('--runs', '3'));
+const ORCH_VERSION = argOf('--orchestrion', 'v1.12.0');
+const TOOLS = argOf('--tools', 'plain,orchestrion,ts').split(',');
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-bench-ci-'));
+process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
+const baseEnv = { ...process.env, GOFLAGS: '', GOTOOLCHAIN: 'local' };
+for (const k of ['ORCHESTRION_JOBSERVER_URL', 'ORCHESTRION_VERSION_SUFFIX', 'ORCHESTRION_LOG_FILE', 'ORCHESTRION_CACHE_DIR', 'GOCACHEPROG', 'ORCHESTRION_REMOTE_CACHE', 'CI']) delete baseEnv[k];
+const log = (msg) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const fmt = (ms) => (Number.isNaN(ms) ? '—' : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+
+function must(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26, ...opts });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
+  return r.stdout;
+}
+
+function timed(cmd, args, opts) {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (b) => (stderr += b));
+    child.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      if (code !== 0) reject(new Error(`${cmd} ${args.join(' ')} in ${opts.cwd} failed (${code}):\n${stderr.slice(-4000)}`));
+      else resolve({ ms, stderr });
+    });
+  });
+}
+
+let orchestrion;
+if (TOOLS.includes('orchestrion')) {
+  const gobin = path.join(tmp, 'gobin');
+  log(`installing github.com/DataDog/orchestrion@${ORCH_VERSION}`);
+  must('go', ['install', `github.com/DataDog/orchestrion@${ORCH_VERSION}`], { env: { ...baseEnv, GOBIN: gobin } });
+  orchestrion = path.join(gobin, 'orchestrion');
+}
+
+const machineModCache = must('go', ['env', 'GOMODCACHE'], { env: baseEnv }).trim();
+const integrations = ['github.com/DataDog/dd-trace-go/v2/ddtrace/tracer', 'github.com/DataDog/dd-trace-go/contrib/net/http/v2', 'github.com/DataDog/dd-trace-go/contrib/database/sql/v2'];
+
+/** A worker's checkout of the app at its own path, with its own module cache (downloaded untimed). */
+function checkout(dir, tool, modcache) {
+  fs.cpSync(path.join(root, 'examples', 'traced'), dir, { recursive: true });
+  if (tool === 'plain') fs.writeFileSync(path.join(dir, 'manual_imports.go'), `package main\n\nimport (\n${integrations.map((p) => `\t_ "${p}"\n`).join('')})\n`);
+  const env = { ...baseEnv, GOMODCACHE: modcache, GOFLAGS: '-modcacherw', GOPROXY: `file://${machineModCache}/cache/download`, GOSUMDB: 'off' };
+  must('go', ['mod', 'download'], { cwd: dir, env });
+  return env;
+}
+
+const command = (tool) => (tool === 'plain' ? ['go', []] : tool === 'orchestrion' ? [orchestrion, ['go']] : [ours, ['go']]);
+const figures = Object.fromEntries(TOOLS.map((t) => [t, { w1: [], w2: [], compiles2: [] }]));
+
+for (let run = 0; run < RUNS; run++) {
+  // Rotated, so that no tool always runs first (file system caches, thermal state).
+  const order = TOOLS.map((_, i) => TOOLS[(i + run) % TOOLS.length]);
+  for (const tool of order) {
+    const base = path.join(tmp, `r${run}-${tool}`);
+    const remote = await BazelRemote.start(path.join(base, 'bazel-remote'));
+    try {
+      for (const w of ['w1', 'w2']) {
+        const dir = path.join(base, w, w === 'w1' ? 'src' : 'checkouts/elsewhere', 'traced');
+        const env = checkout(dir, tool, path.join(base, w, 'mod'));
+        for (const d of ['gocache', 'cacheprog', 'orchestrion']) fs.mkdirSync(path.join(base, w, d), { recursive: true });
+        Object.assign(env, {
+          GOCACHE: path.join(base, w, 'gocache'),
+          GOCACHEPROG: `${ours} cacheprog -dir ${path.join(base, w, 'cacheprog')} -remote ${remote.url}`,
+          ORCHESTRION_CACHE_DIR: path.join(base, w, 'orchestrion'),
+        });
+        const [cmd, pre] = command(tool);
+        log(`run ${run + 1}/${RUNS} ${tool} ${w}`);
+        const r = await timed(cmd, [...pre, 'build', '-trimpath', '-x', '-o', path.join(base, w, 'out.bin'), '.'], { cwd: dir, env });
+        figures[tool][w].push(r.ms);
+        if (w === 'w2') figures[tool].compiles2.push(r.stderr.split('\n').filter((l) => /\/compile(\.exe)?\s.*\s-p\s/.test(l)).length);
+      }
+    } finally {
+      await remote.kill();
+      fs.rmSync(base, { recursive: true, force: true });
+    }
+  }
+}
+
+const out = [];
+const p = (s = '') => out.push(s);
+const all = (xs) => xs.map(fmt).join(', ');
+p(`runs: ${RUNS}; app: examples/traced (dd-trace-go tracer, contrib/net/http, contrib/database/sql; SQLite via cgo); -trimpath; GOCACHEPROG = orchestrion cacheprog + bazel-remote on 127.0.0.1`);
+p(`machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; ${must('go', ['version'], { env: baseEnv }).trim()}`);
+p();
+p('| | worker 1 (cold) | worker 2 (shared cache) | compiles on worker 2 |');
+p('|---|---|---|---|');
+const names = { plain: 'plain `go build`', orchestrion: `Orchestrion ${ORCH_VERSION}`, ts: 'orchestrion-ts' };
+for (const t of TOOLS) {
+  const f = figures[t];
+  p(`| ${names[t]} | ${fmt(median(f.w1))} (${all(f.w1)}) | ${fmt(median(f.w2))} (${all(f.w2)}) | ${f.compiles2.join(', ')} |`);
+}
+if (figures.ts && figures.plain) {
+  const r = median(figures.ts.w2) / median(figures.plain.w2);
+  p();
+  p(`target: worker 2 orchestrion-ts ≤ 1.2 × worker 2 plain: ${r.toFixed(2)}× ${r <= 1.2 ? '(met)' : '(missed)'}`);
+}
+console.log(out.join('\n'));

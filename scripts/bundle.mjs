@@ -20,6 +20,8 @@ await build({ ...common, entryPoints: ['src/toolexec/entry.ts'], outfile: 'dist/
 await build({ ...common, entryPoints: ['src/toolexec/main.ts'], outfile: 'dist/toolexec-main.cjs' });
 // `orchestrion go …`: the wrapper without oclif.
 await build({ ...common, entryPoints: ['src/wrapper/entry.ts'], outfile: 'dist/go.cjs' });
+// `orchestrion cacheprog`: go starts one per go process (GOCACHEPROG) and waits for its handshake.
+await build({ ...common, entryPoints: ['src/cacheprog/main.ts'], outfile: 'dist/cacheprog.cjs' });
 
 // The tool's build ID, stamped once here (dist/ and the injector's Go sources) rather than hashed by
 // every process that needs it: it keys the suffix cache and goes into the -V=full suffix.

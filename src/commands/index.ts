@@ -1,4 +1,5 @@
 // Explicit command table: oclif loads this one module instead of scanning a directory.
+import CacheProg from './cacheprog.ts';
 import Diff from './diff.ts';
 import Go from './go.ts';
 import Golden from './golden.ts';
@@ -10,6 +11,7 @@ import Toolexec from './toolexec.ts';
 import Version from './version.ts';
 
 export const COMMANDS = {
+  cacheprog: CacheProg,
   diff: Diff,
   go: Go,
   golden: Golden,

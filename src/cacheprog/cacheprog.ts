@@ -1,0 +1,161 @@
+// Answers go's requests from the local store, falling back to the remote; stores every put locally
+// and uploads it in the background. The rules that keep a build going whatever the remote does:
+//   - a get never fails: anything that goes wrong is a miss;
+//   - a put answers with its DiskPath as soon as the body is on the local disk; the upload follows,
+//     and its failure is only counted (go aborts the build on a put's Err, so one is answered only
+//     when the local disk itself failed);
+//   - close waits for the uploads, then answers.
+import { logEvent } from '../log.ts';
+import { type ActionEntry } from './entry.ts';
+import type { LocalStore, TempBody } from './local.ts';
+import type { Request, Response } from './protocol.ts';
+import type { RemoteCache } from './remote.ts';
+import type { Counters } from './stats.ts';
+
+export interface CacheProgOptions {
+  local: LocalStore;
+  remote?: RemoteCache;
+  /** Never upload (the remote is still read). */
+  readOnly: boolean;
+  counters: Counters;
+  /** Called for each answer, as soon as it is ready. */
+  respond(res: Response): void;
+  /** Once every answer and upload is done: answers close (and ends the process). */
+  close(id: number): void;
+  /** Reports a problem of our own (the local disk) on stderr. */
+  warn(message: string): void;
+}
+
+export class CacheProg {
+  private readonly pending = new Set<Promise<void>>();
+  private readonly uploads = new Set<Promise<void>>();
+
+  private readonly opts: CacheProgOptions;
+
+  constructor(opts: CacheProgOptions) {
+    this.opts = opts;
+  }
+
+  /** Starts answering a request. A put's body, when it has one, is complete in `body`. */
+  handle(req: Request, body: TempBody | undefined): void {
+    let answer: Promise<Response>;
+    switch (req.command) {
+      case 'get':
+        answer = this.get(req);
+        break;
+      case 'put':
+        answer = this.put(req, body);
+        break;
+      case 'close':
+        // Not one of the pending answers: it waits for them.
+        void this.drain().then(() => this.opts.close(req.id));
+        return;
+      default:
+        answer = Promise.resolve({ id: req.id, err: `unknown command ${JSON.stringify(req.command)}` });
+    }
+    const done = answer.then((res) => this.opts.respond(res));
+    this.pending.add(done);
+    void done.finally(() => this.pending.delete(done));
+  }
+
+  /** Waits for every answer being prepared and every upload (before close's answer, or at end of input). */
+  async drain(): Promise<void> {
+    while (this.uploads.size > 0 || this.pending.size > 0) await Promise.all([...this.uploads, ...this.pending]);
+    this.opts.remote?.close();
+  }
+
+  private async get(req: Request): Promise<Response> {
+    const { local, remote, counters } = this.opts;
+    if (!req.actionID) return { id: req.id, err: 'get without an ActionID' };
+    counters.gets++;
+    try {
+      const entry = local.get(req.actionID);
+      if (entry) {
+        counters.localHits++;
+        return hit(req.id, entry, local.objectPath(entry.outputID));
+      }
+      if (remote) {
+        const found = await this.fromRemote(remote, req.actionID);
+        if (found) {
+          counters.remoteHits++;
+          return hit(req.id, found, local.objectPath(found.outputID));
+        }
+        counters.remoteMisses++;
+      }
+    } catch (err) {
+      // The local disk failed: a miss, and go builds it.
+      this.opts.warn(`get ${req.actionID}: ${(err as Error).message}`);
+    }
+    return { id: req.id, miss: true };
+  }
+
+  /** A verified entry and body from the remote, stored locally; undefined on any kind of miss. */
+  private async fromRemote(remote: RemoteCache, actionID: string): Promise<ActionEntry | undefined> {
+    const { local } = this.opts;
+    const entry = await remote.getEntry(actionID);
+    if (!entry) return undefined;
+    // Another action may have brought the same body already.
+    if (!local.hasObject(entry.outputID, entry.size)) {
+      const body = local.tempBody();
+      let ok = false;
+      try {
+        ok = await remote.fetchBody(entry, body);
+        if (ok) local.commitObject(body);
+      } finally {
+        if (!ok) body.discard();
+      }
+      if (!ok) return undefined;
+    }
+    local.putEntry(actionID, entry);
+    return entry;
+  }
+
+  private async put(req: Request, body: TempBody | undefined): Promise<Response> {
+    const { local, remote, counters } = this.opts;
+    if (!req.actionID || !req.outputID) return { id: req.id, err: 'put without an ActionID and an OutputID' };
+    counters.puts++;
+    if (!body) {
+      // An empty body has no body line.
+      body = local.tempBody();
+      body.end();
+    }
+    if (body.error) {
+      body.discard();
+      return { id: req.id, err: `storing the body of ${req.actionID}: ${body.error.message}` };
+    }
+    if (body.size !== req.bodySize || body.sha256() !== req.outputID) {
+      body.discard();
+      return { id: req.id, err: `the body of ${req.actionID} is not what go announced (${body.size} bytes, sha256 ${body.sha256()})` };
+    }
+    const entry: ActionEntry = { outputID: req.outputID, size: body.size, time: new Date() };
+    let diskPath: string;
+    try {
+      diskPath = local.commitObject(body);
+      local.putEntry(req.actionID, entry);
+    } catch (err) {
+      body.discard();
+      return { id: req.id, err: `storing ${req.actionID}: ${(err as Error).message}` };
+    }
+    if (remote && !this.opts.readOnly) {
+      const actionID = req.actionID;
+      const upload = remote.upload(actionID, entry, diskPath).then(
+        (ok) => {
+          if (ok) counters.uploads++;
+          else counters.uploadFailures++;
+          logEvent('cacheprog.upload', { actionID, outputID: entry.outputID, ok });
+        },
+        (err: Error) => {
+          counters.uploadFailures++;
+          logEvent('cacheprog.upload', { actionID, outputID: entry.outputID, error: err.message });
+        },
+      );
+      this.uploads.add(upload);
+      void upload.finally(() => this.uploads.delete(upload));
+    }
+    return { id: req.id, diskPath };
+  }
+}
+
+function hit(id: number, entry: ActionEntry, diskPath: string): Response {
+  return { id, outputID: entry.outputID, size: entry.size, time: entry.time, diskPath };
+}

@@ -1,0 +1,87 @@
+// `orchestrion cacheprog` (dist/cacheprog.cjs, chosen by bin/orchestrion without oclif): a
+// GOCACHEPROG program. go starts one per go process, nested ones included, and waits for its
+// handshake, so the handshake is written before anything else is set up.
+import { parseCacheProgArgs, USAGE, UsageError, type CacheProgArgs } from './args.ts';
+import { CacheProg } from './cacheprog.ts';
+import { LocalStore } from './local.ts';
+import { handshakeLine, responseLine, type Response } from './protocol.ts';
+import { RequestReader } from './reader.ts';
+import { claimWarning, emptyCounters, STATS_ENV, writeCounters } from './stats.ts';
+
+/** Remote requests in flight at once, per process. */
+const CONCURRENCY = 8;
+
+let args: CacheProgArgs;
+try {
+  args = parseCacheProgArgs(process.argv.slice(2), process.env);
+} catch (err) {
+  process.stderr.write(`orchestrion cacheprog: ${(err as Error).message}\n${USAGE}\n`);
+  process.exit(err instanceof UsageError ? 2 : 1);
+}
+if (args.help) {
+  process.stderr.write(`${USAGE}\n(orchestrion help cacheprog tells more)\n`);
+  process.exit(0);
+}
+
+process.stdout.write(handshakeLine());
+
+const statsDir = process.env[STATS_ENV] || undefined;
+const counters = emptyCounters();
+counters.processes = 1;
+const warned = new Set<string>();
+/** One warning of a kind per process, and per build when the build has a stats directory. */
+function warn(kind: string, message: string): void {
+  if (warned.has(kind)) return;
+  warned.add(kind);
+  if (claimWarning(statsDir, kind)) process.stderr.write(`orchestrion cacheprog: warning: ${message}\n`);
+}
+
+process.stdout.on('error', () => process.exit(1)); // go is gone
+
+async function start(): Promise<void> {
+  const local = new LocalStore(args.dir);
+  let remote;
+  if (args.remote !== undefined) {
+    const { RemoteCache } = await import('./remote.ts');
+    remote = new RemoteCache({ url: args.remote, authorization: args.authorization, timeoutMs: args.timeoutMs, concurrency: CONCURRENCY, onProblem: warn }, counters);
+    counters.remote = 1;
+    if (args.readOnly) counters.readOnly = 1;
+  }
+  let ended = false;
+  /** Trims now and then, records the counters, and ends once `last` (close's answer) is written. */
+  const end = (last?: Response): void => {
+    if (ended) return;
+    ended = true;
+    local.maybeTrim();
+    if (statsDir) writeCounters(statsDir, counters);
+    if (last) process.stdout.write(responseLine(last), () => process.exit(0));
+    else process.exit(0);
+  };
+  const prog = new CacheProg({
+    local,
+    remote,
+    readOnly: args.readOnly,
+    counters,
+    respond: (res) => process.stdout.write(responseLine(res)),
+    close: (id) => end({ id }),
+    warn: (message) => warn('local', `${args.dir}: ${message}`),
+  });
+  const reader = new RequestReader({
+    openBody: () => local.tempBody(),
+    request: (req, body) => prog.handle(req, body),
+  });
+  process.stdin.on('data', (chunk: Buffer) => {
+    try {
+      reader.push(chunk);
+    } catch (err) {
+      process.stderr.write(`orchestrion cacheprog: ${(err as Error).message}\n`);
+      process.exit(1);
+    }
+  });
+  // go closes our stdin after close's answer, or when it ends without a close: finish the uploads first.
+  process.stdin.on('end', () => {
+    void prog.drain().then(() => end());
+  });
+}
+
+void start();

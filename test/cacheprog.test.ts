@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { collectCounters, type Counters } from '../src/cacheprog/stats.ts';
 import { BazelRemote, bazelRemoteBinary } from './bazel-remote.ts';
-import { BIN, compiledPackages, describeResult, goEnv, run, tempDir, tempModule, type Result } from './helpers.ts';
+import { BIN, compiledPackages, describeResult, goEnv, logEvents, run, tempDir, tempModule, type Result } from './helpers.ts';
 
 /** A small program: the runtime and its dependencies, ~30 compiles, and a package of its own. */
 function smallModule(): string {
@@ -28,6 +28,8 @@ function quote(word: string): string {
 }
 
 interface Build extends Result {
+  /** The cacheprog's debug log (ORCHESTRION_LOG_FILE). */
+  log: string;
   compiles: number;
   counters: Counters | undefined;
   warnings: string[];
@@ -40,16 +42,19 @@ interface Build extends Result {
  */
 async function build(dir: string, cacheprogFlags: string[], opts: { extraEnv?: Record<string, string>; onStart?: () => void } = {}): Promise<Build> {
   const stats = tempDir('cp-stats');
+  const log = path.join(tempDir('cp-log'), 'log.jsonl');
   const exe = path.join(tempDir('cp-out'), 'prog');
   const env = goEnv(tempDir('cp-gocache'), {
     GOCACHEPROG: [BIN, 'cacheprog', ...cacheprogFlags].map(quote).join(' '),
     ORCHESTRION_CACHEPROG_STATS: stats,
+    ORCHESTRION_LOG_FILE: log,
     CI: '',
     ...opts.extraEnv,
   });
   const r = await runAsync('go', ['build', '-x', '-o', exe, '.'], { cwd: dir, env }, opts.onStart);
   return {
     ...r,
+    log,
     compiles: (r.stderr.match(/\/compile -o /g) ?? []).length,
     counters: collectCounters(stats),
     warnings: r.stderr.split('\n').filter((l) => l.startsWith('orchestrion cacheprog: warning:')),
@@ -180,9 +185,15 @@ test('round trip: a build fills the remote; a second worker (fresh GOCACHE, fres
   // The rebuilt bodies were uploaded again over the bad ones: the remote is repaired.
   const fourth = await build(mod, ['-dir', tempDir('cp-local'), '-remote', remote.url]);
   assertBuilt(fourth);
-  // On failure: the server's log but its GET hits, then go's output.
-  const serverLog = () => fs.readFileSync(remote.log, 'utf8').split('\n').filter((l) => !/ GET 200 /.test(l)).join('\n');
-  assert.equal(fourth.compiles, 0, `${serverLog()}\n${fourth.stderr}`);
+  // On failure: what the third build's cacheprog did with the two bodies, the server's log, go's output.
+  const keys = [largest!.f, next!.f].map((f) => path.basename(f).slice(0, 64));
+  const why = () =>
+    [
+      ...logEvents(third.log).filter((e) => keys.some((k) => JSON.stringify(e).includes(k))).map((e) => JSON.stringify(e)),
+      fs.readFileSync(remote.log, 'utf8'),
+      fourth.stderr,
+    ].join('\n');
+  assert.equal(fourth.compiles, 0, why());
   assert.equal(fourth.counters!.corrupt, 0);
 });
 

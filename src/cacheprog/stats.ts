@@ -87,7 +87,8 @@ export function collectCounters(dir: string): Counters | undefined {
   return any ? sum : undefined;
 }
 
-function mib(n: number): string {
+function bytes(n: number): string {
+  if (n < 1024) return `${n} B`;
   return n < 1 << 20 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / (1 << 20)).toFixed(1)} MiB`;
 }
 
@@ -101,7 +102,7 @@ export function formatCounters(c: Counters): string {
     if (c.corrupt > 0) remote += ` (${c.corrupt} corrupt bodies refused)`;
     if (c.readOnly < c.remote) remote += `, ${c.uploads} uploaded${c.uploadFailures > 0 ? `, ${c.uploadFailures} not uploaded (kept locally)` : ''}`;
     parts.push(remote);
-    parts.push(`${mib(c.bytesDown)} down, ${mib(c.bytesUp)} up`);
+    parts.push(`${bytes(c.bytesDown)} down, ${bytes(c.bytesUp)} up`);
   }
   return `orchestrion: cache: ${parts.join('; ')} (${c.processes} cacheprog process${c.processes === 1 ? '' : 'es'})`;
 }

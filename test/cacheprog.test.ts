@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { collectCounters, type Counters } from '../src/cacheprog/stats.ts';
@@ -273,6 +274,43 @@ test('authentication: ORCHESTRION_REMOTE_CACHE_AUTH is sent as the Authorization
   assert.equal(fs.readFileSync(hit.DiskPath as string, 'utf8'), 'a body\n');
   assert.equal(miss.Miss, true);
   assert.deepEqual(read.lines.at(-1), { ID: 3 });
+});
+
+test('a remote that accepts connections and never answers: misses after the timeout, puts answered at once, one warning; the next process of the build does not wait', async () => {
+  const held: net.Socket[] = [];
+  const silent = net.createServer((socket) => held.push(socket));
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}`;
+  try {
+    const stats = tempDir('cp-stats');
+    const env = { ...process.env, ORCHESTRION_CACHEPROG_STATS: stats, ORCHESTRION_REMOTE_CACHE_TIMEOUT: '5' };
+    const [a, b, c] = [1, 2, 3].map(() => crypto.randomBytes(32).toString('hex'));
+    const close = JSON.stringify({ ID: 9, Command: 'close' }) + '\n';
+    let start = Date.now();
+    const first = await session(['-dir', tempDir('cp-local'), '-remote', url], env, getRequest(1, a!) + getRequest(2, b!) + putRequest(3, c!, Buffer.from('x')) + close);
+    const firstMs = Date.now() - start;
+    assert.equal(first.code, 0, first.stderr);
+    assert.ok(firstMs >= 5000, `the first get waited for the timeout (${firstMs} ms)`);
+    assert.equal(first.lines.find((l) => l.ID === 1)!.Miss, true);
+    assert.equal(first.lines.find((l) => l.ID === 2)!.Miss, true);
+    assert.ok(first.lines.find((l) => l.ID === 3)!.DiskPath);
+    assert.equal(first.stderr.match(/warning:/g)?.length, 1, first.stderr);
+    assert.match(first.stderr, /no answer for 5 s; the build goes on with the local cache/);
+
+    start = Date.now();
+    const second = await session(['-dir', tempDir('cp-local'), '-remote', url], env, getRequest(1, a!) + close);
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(second.lines.find((l) => l.ID === 1)!.Miss, true);
+    assert.ok(Date.now() - start < 4000, 'no second wait');
+    assert.equal(second.stderr, '', 'the build has been warned already');
+    const c2 = collectCounters(stats)!;
+    assert.equal(c2.processes, 2);
+    assert.equal(c2.remoteMisses, 3);
+    assert.equal(c2.uploadFailures, 1);
+  } finally {
+    for (const s of held) s.destroy();
+    silent.close();
+  }
 });
 
 test('an empty body, and a body that is not what go announced (an error: never stored)', async () => {

@@ -6,7 +6,7 @@ import { CacheProg } from './cacheprog.ts';
 import { LocalStore } from './local.ts';
 import { handshakeLine, responseLine, type Response } from './protocol.ts';
 import { RequestReader } from './reader.ts';
-import { claimWarning, emptyCounters, STATS_ENV, writeCounters } from './stats.ts';
+import { claimWarning, emptyCounters, markRemoteGivenUp, remoteGivenUp, STATS_ENV, writeCounters } from './stats.ts';
 
 /** Remote requests in flight at once, per process. */
 const CONCURRENCY = 8;
@@ -43,7 +43,12 @@ async function start(): Promise<void> {
   let remote;
   if (args.remote !== undefined) {
     const { RemoteCache } = await import('./remote.ts');
-    remote = new RemoteCache({ url: args.remote, authorization: args.authorization, timeoutMs: args.timeoutMs, concurrency: CONCURRENCY, onProblem: warn }, counters);
+    remote = new RemoteCache(
+      { url: args.remote, authorization: args.authorization, timeoutMs: args.timeoutMs, concurrency: CONCURRENCY, onProblem: warn, onDown: () => markRemoteGivenUp(statsDir) },
+      counters,
+    );
+    // Another process of this build found it down (and warned): misses at once rather than another wait.
+    if (remoteGivenUp(statsDir)) remote.down = true;
     counters.remote = 1;
     if (args.readOnly) counters.readOnly = 1;
   }

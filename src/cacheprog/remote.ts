@@ -31,6 +31,8 @@ export interface RemoteOptions {
   timeoutMs: number;
   concurrency: number;
   onProblem(kind: ProblemKind, message: string): void;
+  /** Called once when this process gives up on the remote. */
+  onDown?(): void;
 }
 
 /** Bodies at least this large are looked for (HEAD) before they are uploaded. */
@@ -185,7 +187,10 @@ export class RemoteCache {
 
   private failed(err: RemoteFailure): false {
     this.failures++;
-    if (err.stalled || this.failures >= MAX_FAILURES) this.down = true;
+    if (!this.down && (err.stalled || this.failures >= MAX_FAILURES)) {
+      this.down = true;
+      this.opts.onDown?.();
+    }
     this.opts.onProblem('unreachable', `remote cache ${this.display}: ${err.message}; the build goes on with the local cache (misses are built, puts stay local)`);
     return false;
   }

@@ -64,6 +64,24 @@ export function claimWarning(dir: string | undefined, kind: string): boolean {
   }
 }
 
+/**
+ * Whether a process of this build has given up on the remote already (a stall, repeated failures):
+ * the processes started after it do not wait for it again. Without a stats directory, no.
+ */
+export function remoteGivenUp(dir: string | undefined): boolean {
+  return dir !== undefined && fs.existsSync(path.join(dir, 'remote-down'));
+}
+
+/** Tells the other processes of the build that the remote is down. */
+export function markRemoteGivenUp(dir: string | undefined): void {
+  if (dir === undefined) return;
+  try {
+    fs.writeFileSync(path.join(dir, 'remote-down'), '');
+  } catch {
+    // the directory is gone: the build is over
+  }
+}
+
 /** The sum of the counters in a stats directory, which is then removed; undefined when none. */
 export function collectCounters(dir: string): Counters | undefined {
   let names: string[];

@@ -148,7 +148,7 @@ test('exit status: nothing matched is 0; a wrong configuration is file:line:col;
   assert.equal(bad.stdout, '');
 });
 
-test('-deps through the standard library: net/http woven with a //go:linkname to another module, and main packages with injected imports, as go build -work -a wove them', () => {
+test('-deps through the standard library: net/http woven with a //go:linkname to another module, main packages with injected imports, the injected packages, as go build -work -a (and its child builds) wove them', () => {
   const root = tempModule('test/fixtures/inject');
   const app = path.join(root, 'app');
   fs.appendFileSync(
@@ -174,6 +174,10 @@ test('-deps through the standard library: net/http woven with a //go:linkname to
   const report = JSON.parse(j.stdout) as JsonReport;
   const pkgs = report.packages.map((p) => p.importPath);
   for (const p of ['example.com/app', 'example.com/app/cmd/web', 'example.com/app/greet', 'net/http', 'runtime', 'fmt']) assert.ok(pkgs.includes(p), p);
+  // What the advice injects is built too, and woven, by the job server's child builds (their work
+  // directories are kept inside the build's): -deps covers it, though go list -deps does not list it.
+  assert.ok(built.has(path.join(fs.realpathSync(root), 'runtime', 'mainhook', 'mainhook.go')), [...built.keys()].join('\n'));
+  assert.ok(pkgs.includes('example.com/runtime/mainhook'), pkgs.join('\n'));
   const http = report.packages.find((p) => p.importPath === 'net/http')!;
   assert.deepEqual(http.files.map((f) => f.name), ['net/http/transport.go']);
   assert.deepEqual(http.references.filter((r) => r.path !== 'unsafe'), [{ path: 'example.com/runtime/httphook', kind: 'relocation', aspect: 'http-hook' }]);
@@ -302,12 +306,27 @@ test('-explain: a match with its place and advice, a rejection at each stage wit
   assert.equal(t.stdout.slice(explanation.length), pkg.files[0]!.diff);
 });
 
-test('a cgo package: the file cgo translates is woven under the name a build gives it', () => {
+test('a cgo package: cgo\'s output is woven under the name and in the place a build gives it, with the build\'s bytes but for that place', () => {
   const mod = tempModule('examples/hello');
   fs.writeFileSync(path.join(mod, 'native.go'), 'package main\n\n// static int two(void) { return 2; }\nimport "C"\n\n//demo:timed\nfunc native() int { return int(C.two()) }\n\nvar _ = native\n');
-  const r = instrument(mod, ['-json'], { CGO_ENABLED: '1' });
+  const cgo = { CGO_ENABLED: '1' };
+  // A fresh module: its package is compiled (woven) again without -a, the rest comes from GOCACHE.
+  const b = run(BIN, ['go', 'build', '-work', '-o', path.join(tempDir('out'), 'hello'), '.'], { cwd: mod, env: { ...env, ...cgo } });
+  assert.equal(b.code, 0, describeResult(b));
+  const built = wovenInWork(b.stderr);
+  const out = tempDir('woven-cgo');
+  const r = instrument(mod, ['-json', '-o', out], cgo);
   assert.equal(r.code, 0, describeResult(r));
-  const files = (JSON.parse(r.stdout) as JsonReport).packages[0]!.files;
+  const report = JSON.parse(r.stdout) as JsonReport;
+  const files = report.packages[0]!.files;
   assert.deepEqual(files.map((f) => f.name), ['example.com/hello/main.go', 'example.com/hello/native.cgo1.go']);
   assert.ok(files[1]!.diff.includes('"[orchestrion] -> %s\\n", "native")'), files[1]!.diff);
+  // The woven translation's first line names the file cgo wrote, in the compile's own directory:
+  // $WORK/bNNN for the build, a scratch bN for instrument (both gone once the command ends); then
+  // cgo's own directive takes positions back to native.go.
+  const woven = fs.readFileSync(path.join(out, 'example.com', 'hello', 'native.cgo1.go'), 'utf8').split('\n');
+  assert.match(woven[0]!, /^\/\/line \/.*\/orchestrion-instrument-[^/]+\/b\d+\/native\.cgo1\.go:1:1$/);
+  assert.ok(woven.includes(`//line ${path.join(fs.realpathSync(mod), 'native.go')}:1:1`), woven.slice(0, 6).join('\n'));
+  assert.ok(!fs.existsSync(woven[0]!.slice('//line '.length, -':1:1'.length)), 'the scratch copy is removed');
+  assertSameAsBuild(report, built, out);
 });

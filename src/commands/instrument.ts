@@ -70,7 +70,7 @@ Packages are go list patterns (default "."). Build flags that decide which files
 
 Flags:
   -o DIR     also write each woven file to DIR/<import path>/<file name> (the exact bytes; a main package under its full import path). Unmodified files are not written.
-  -deps      also the dependencies of the named packages, standard library included.
+  -deps      also the dependencies of the named packages, standard library included, and the packages the advice injects (with their own dependencies), which a build compiles woven too.
   -explain   for each package and each aspect of the configuration, the verdict and why: matches first (file:line:col of each join point, the advice applied), then the aspects rejected by special cases of the import path, the package filter, the file filter, syntax or types, with the reason.
   -json      one JSON document instead (packages, files with their diffs, verdicts): see docs/INSTRUMENT.md.
 

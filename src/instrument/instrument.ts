@@ -102,25 +102,47 @@ export async function instrumentPackages(opts: InstrumentOptions): Promise<Repor
     const prepared = await server.prepare(toolchain);
     if (key && knownSuffix === undefined) writeSuffix(key, prepared.suffix, prepared.inputs, since);
 
-    const targets = opts.deps ? listed : listed.filter((p) => !p.DepOnly);
-    const imports = [...new Set(targets.flatMap((p) => p.Imports ?? []))].sort();
+    let targets = opts.deps ? listed : listed.filter((p) => !p.DepOnly);
     const childEnv = { ...env, [JOBSERVER_ENV]: server.url, [VERSION_SUFFIX_ENV]: prepared.suffix };
-    const archives = await exportData(imports, flags, bin, opts.cwd, childEnv);
+    const archives = new Map<string, string>();
+    const exportsOf = async (pkgs: ListedPackage[]) => {
+      const imports = [...new Set(pkgs.flatMap((p) => p.Imports ?? []))].filter((p) => !archives.has(p)).sort();
+      for (const [p, a] of await exportData(imports, flags, bin, opts.cwd, childEnv)) archives.set(p, a);
+    };
+    await exportsOf(targets);
 
     client = await Client.connect(server.url);
     const compiler = path.join(ge.GOROOT, 'pkg', 'tool', `${hostOS()}_${hostArch()}`, 'compile');
-    const reports: PackageReport[] = new Array(targets.length);
-    let next = 0;
+    const reports: PackageReport[] = [];
+    let slots = 0; // each package's scratch directory, b<slot>
     let done = 0;
-    const worker = async () => {
-      while (next < targets.length) {
-        const i = next++;
-        const p = targets[i]!;
-        reports[i] = await weavePackage(client!, p, { work: path.join(work, `b${i}`), archives, compiler, ge, opts, env: { ...env, GOOS: ge.GOOS, GOARCH: ge.GOARCH } });
-        opts.progress?.(++done, targets.length, p.ImportPath);
-      }
+    let total = targets.length;
+    const weaveAll = async (pkgs: ListedPackage[]) => {
+      let next = 0;
+      const worker = async () => {
+        while (next < pkgs.length) {
+          const p = pkgs[next++]!;
+          const slot = slots++;
+          reports.push(await weavePackage(client!, p, { work: path.join(work, `b${slot}`), archives, compiler, ge, opts, env: { ...env, GOOS: ge.GOOS, GOARCH: ge.GOARCH } }));
+          opts.progress?.(++done, total, p.ImportPath);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(CONCURRENCY, pkgs.length) }, worker));
     };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, targets.length) }, worker));
+    await weaveAll(targets);
+    // With -deps, also what the advice injects (and all it depends on): a build compiles those too,
+    // woven, in the job server's child builds. Weaving them may inject more, until nothing is new.
+    const seen = new Set(listed.map((p) => p.ImportPath));
+    while (opts.deps) {
+      const extra = (await server.resolvedPackages()).filter((p) => !seen.has(p));
+      if (extra.length === 0) break;
+      for (const p of extra) seen.add(p);
+      // Compiled already (by the child builds that resolved them): not checked again.
+      targets = (await listPackages(extra, flags, false, opts.cwd, env)).map((p) => ({ ...p, DepOnly: true }));
+      total += targets.length;
+      await exportsOf(targets);
+      await weaveAll(targets);
+    }
     return { root, packages: reports.sort((a, b) => (a.importPath < b.importPath ? -1 : a.importPath > b.importPath ? 1 : 0)) };
   } finally {
     client?.close();
@@ -144,13 +166,14 @@ async function weavePackage(client: Client, p: ListedPackage, ctx: WeaveContext)
   const importcfg = path.join(ctx.work, 'importcfg');
   fs.writeFileSync(importcfg, importConfigFor(p, ctx.archives));
   const lang = langFor(p, ctx.ge.GOVERSION);
-  // cgo's output, which go list names by cache entry, goes in under the names a build gives it.
+  // cgo's output, which go list names by cache entry, goes in under the names a build gives it and
+  // where a build has it: in the compile's own directory (a build's `$WORK/bNNN/sqlite3.cgo1.go`),
+  // which the first //line directive of its woven file names.
   const cached = new Map<string, string>();
   const files = compiledFiles(p).map((f) => {
     if (f.endsWith('.go')) return f;
     const content = fs.readFileSync(f, 'utf8');
-    const staged = path.join(ctx.work, 'cgo', cgoFileName(p, content));
-    fs.mkdirSync(path.dirname(staged), { recursive: true });
+    const staged = path.join(ctx.work, cgoFileName(p, content));
     fs.writeFileSync(staged, content);
     cached.set(staged, f);
     return staged;

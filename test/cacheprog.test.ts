@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { collectCounters, type Counters } from '../src/cacheprog/stats.ts';
 import { BazelRemote, bazelRemoteBinary } from './bazel-remote.ts';
-import { BIN, compiledPackages, describeResult, goEnv, logEvents, run, tempDir, tempModule, type Result } from './helpers.ts';
+import { BIN, ROOT, compiledPackages, describeResult, goEnv, logEvents, run, tempDir, tempModule, type Result } from './helpers.ts';
 
 /** A small program: the runtime and its dependencies, ~30 compiles, and a package of its own. */
 function smallModule(): string {
@@ -372,13 +372,23 @@ test('orchestrion go build with our cacheprog: the job server\'s child builds us
   assert.match(ci.stderr, /^orchestrion: cache: local \d+ hits, 0 misses/m);
 });
 
-test('orchestrion go build with a third-party GOCACHEPROG (go-cacher from the module proxy)', () => {
-  const gobin = tempDir('cp-gobin');
-  const inst = run('go', ['install', 'github.com/bradfitz/go-tool-cache/cmd/go-cacher@latest'], { cwd: gobin, env: goEnv(tempDir('cp-gocache'), { GOBIN: gobin }) });
+/** The version @latest gave on 2026-12-02, pinned so that the binary can be kept in .tools/. */
+const GO_CACHER = 'github.com/bradfitz/go-tool-cache/cmd/go-cacher@v0.0.0-20260722201841-0bb331e19f64';
+
+function goCacherBinary(): string {
+  const goVersion = run('go', ['env', 'GOVERSION'], { cwd: ROOT }).stdout.trim();
+  const gobin = path.join(ROOT, '.tools', 'go-cacher', `${GO_CACHER.split('@')[1]}-${goVersion}`);
+  const bin = path.join(gobin, 'go-cacher');
+  if (fs.existsSync(bin)) return bin;
+  const inst = run('go', ['install', GO_CACHER], { cwd: ROOT, env: goEnv(tempDir('cp-gocache'), { GOBIN: gobin, GOCACHEPROG: '' }) });
   assert.equal(inst.code, 0, describeResult(inst));
+  return bin;
+}
+
+test('orchestrion go build with a third-party GOCACHEPROG (go-cacher from the module proxy)', () => {
   const app = path.join(tempModule('test/fixtures/inject'), 'app');
   const exe = path.join(tempDir('cp-out'), 'app');
-  const gocacheprog = `${path.join(gobin, 'go-cacher')} -cache-dir ${tempDir('cp-go-cacher')}`;
+  const gocacheprog = `${goCacherBinary()} -cache-dir ${tempDir('cp-go-cacher')}`;
   const r = run(BIN, ['go', 'build', '-v', '-o', exe, '.'], { cwd: app, env: goEnv(tempDir('cp-gocache'), { GOCACHEPROG: gocacheprog }) });
   assert.equal(r.code, 0, describeResult(r));
   assert.equal(run(exe, [], { cwd: app }).stdout, INSTRUMENTED);

@@ -34,10 +34,16 @@ before(() => {
 
 /** The woven files of the build, as the tree holds them: `bNNN` directories vary, so found by import path. */
 function woven(importPath: string, file: string): string {
-  const found = fs.readdirSync(work).map((b) => path.join(b, 'orchestrion', 'src', importPath, file)).find((p) => fs.existsSync(path.join(work, p)));
+  const found = readWorkDir(work).find((f) => `/${f.modified}`.endsWith(`/${path.join('orchestrion', 'src', importPath, file)}`))?.modified;
   assert.ok(found, `${importPath}/${file} in ${work}`);
   return found;
 }
+
+/**
+ * The packages the build wove: the app's, and mainhook, which advice injects into main and weaves
+ * itself; a child build of the job server compiled it, in a work directory kept inside the tree.
+ */
+const WOVEN_PACKAGES = 'example.com/app/greet\nexample.com/runtime/mainhook\nmain\n';
 
 /** A work tree written by hand: `{ 'b001/orchestrion/src/foo/bar.go': text }`. */
 function handTree(files: Record<string, string>): string {
@@ -77,6 +83,21 @@ for (const [name, files, want] of fromWorkFS) {
     assert.deepEqual(readWorkDir(handTree(files)), want);
   });
 }
+
+test('the work directories of the job server\'s child builds (go-build<N> inside the tree, nested too) are read as part of it', () => {
+  const text = (f: string) => `//line /src/${f}:1:1\npackage x\n`;
+  const tree = handTree({
+    [`${S}/a/a.go`]: text('a/a.go'),
+    [`go-build123/${S}/b/b.go`]: text('b/b.go'),
+    [`go-build123/go-build456/b002/orchestrion/src/c/c.go`]: text('c/c.go'),
+    [`elsewhere/${S}/d/d.go`]: text('d/d.go'),
+  });
+  assert.deepEqual(readWorkDir(tree), [
+    { modified: `${S}/a/a.go`, original: '/src/a/a.go' },
+    { modified: `go-build123/${S}/b/b.go`, original: '/src/b/b.go' },
+    { modified: 'go-build123/go-build456/b002/orchestrion/src/c/c.go', original: '/src/c/c.go' },
+  ]);
+});
 
 test('the //line directive of a woven file names its original only when it points at line 1 (column 1)', () => {
   assert.equal(leadingLineDirective('//line /a/main.go:1:1\npackage main\n'), '/a/main.go');
@@ -167,30 +188,44 @@ function ok(args: string[], cwd?: string): string {
 }
 
 test('TestOutputReport/package flag enabled', () => {
-  assert.equal(ok(['-package', work]), 'example.com/app/greet\nmain\n');
+  assert.equal(ok(['-package', work]), WOVEN_PACKAGES);
+  assert.match(woven('example.com/runtime/mainhook', 'mainhook.go'), /^go-build\d+\/b\d+\/orchestrion\/src\//);
 });
 
 test('TestOutputReport/filename flag enabled', () => {
   assert.equal(
     ok(['-files', work]),
-    `${path.join(app, 'greet', 'greet.go')} -> ${woven('example.com/app/greet', 'greet.go')}\n${path.join(app, 'main.go')} -> ${woven('main', 'main.go')}\n`,
+    [
+      `${path.join(app, 'greet', 'greet.go')} -> ${woven('example.com/app/greet', 'greet.go')}`,
+      `${path.join(path.dirname(app), 'runtime', 'mainhook', 'mainhook.go')} -> ${woven('example.com/runtime/mainhook', 'mainhook.go')}`,
+      `${path.join(app, 'main.go')} -> ${woven('main', 'main.go')}`,
+      '',
+    ].join('\n'),
   );
 });
 
 test('TestOutputReport/diff output', () => {
   const out = ok([work]);
   const greet = woven('example.com/app/greet', 'greet.go');
+  const mainhook = woven('example.com/runtime/mainhook', 'mainhook.go');
   const main = woven('main', 'main.go');
   // One diff per woven file, in import path order, labelled with the original path and the tree path.
   assert.deepEqual(
     out.split('\n').filter((l) => /^(---|\+\+\+) /.test(l)),
-    [`--- ${path.join(app, 'greet', 'greet.go')}`, `+++ ${greet}`, `--- ${path.join(app, 'main.go')}`, `+++ ${main}`],
+    [
+      `--- ${path.join(app, 'greet', 'greet.go')}`,
+      `+++ ${greet}`,
+      `--- ${path.join(path.dirname(app), 'runtime', 'mainhook', 'mainhook.go')}`,
+      `+++ ${mainhook}`,
+      `--- ${path.join(app, 'main.go')}`,
+      `+++ ${main}`,
+    ],
   );
   assert.match(out, /^\+\t\t__orchestrion_rt\.Enter\("Hello"\)$/m);
   assert.match(out, /^\+\t\t_ = __orchestrion_mainhook\.Hook$/m);
   assert.match(out, /^@@ -\d+(,\d+)? \+\d+(,\d+)? @@$/m);
   // The synthetic file has no original: not diffed, not listed.
-  assert.doesNotMatch(out, /link_deps_imports/);
+  assert.doesNotMatch(out, /^(---|\+\+\+) .*link_deps_imports/m);
 });
 
 test('TestOutputReport/diff error', () => {
@@ -207,7 +242,7 @@ test('TestOutputReport/filename flag with nil files', () => assert.equal(ok(['-f
 test('TestOutputReport/empty report with no flags', () => assert.equal(ok(['-filter', nothing, work]), ''));
 
 test('TestOutputReport_PriorityFlags', () => {
-  assert.equal(ok(['-package', '-files', work]), 'example.com/app/greet\nmain\n');
+  assert.equal(ok(['-package', '-files', work]), WOVEN_PACKAGES);
 });
 
 test('TestOutputReport_EmptyResults/empty packages', () => assert.equal(ok(['-package', `-filter=${nothing}`, work]), ''));
@@ -223,7 +258,7 @@ test('-filter keeps the files whose path in the work tree matches; an invalid ex
 });
 
 test('-debug also shows the synthetic package (link_deps_imports.go of main, no original)', () => {
-  assert.equal(ok(['-debug', '-package', work]), 'example.com/app/greet\nmain\nsynthetic\n');
+  assert.equal(ok(['-debug', '-package', work]), `${WOVEN_PACKAGES}synthetic\n`);
   assert.match(ok(['-debug', '-files', work]), /^\(unknown original path\) -> b\d+\/orchestrion\/src\/synthetic\/link_deps_imports\.go$/m);
 });
 
@@ -282,7 +317,7 @@ test('--build runs orchestrion go build -work, passes its output on, then report
   workDirs.push(built);
   // The tree is kept, as go keeps it.
   assert.ok(fs.statSync(built).isDirectory());
-  assert.equal(r.stdout, 'example.com/app/greet\nmain\n');
+  assert.equal(r.stdout, WOVEN_PACKAGES);
 
   const failed = orchestrion(['diff', '--build', 'build', './no-such-package'], fresh);
   assert.equal(failed.code, 1, describeResult(failed));
@@ -298,7 +333,7 @@ test('help names orchestrion instrument, which serves most of the same needs wit
 
 /** GNU diff with the options Orchestrion gives it, when this machine has it (it is not required). */
 function gnuDiff(from: string, to: string, fromLabel: string, toLabel: string): string | undefined {
-  const r = spawnSync('diff', ['-u', '-d', '-a', '-w', '-B', '-I', '^//line', '--label', fromLabel, '--label', toLabel, from, to], { encoding: 'latin1' });
+  const r = spawnSync('diff', ['-u', '-d', '-a', '-w', '-B', '-I', '^//line', '--label', fromLabel, '--label', toLabel, from, to], { encoding: 'utf8' });
   if (r.error || (r.status !== 0 && r.status !== 1) || !/GNU/.test(spawnSync('diff', ['--version'], { encoding: 'utf8' }).stdout ?? '')) return undefined;
   return r.stdout;
 }

@@ -1,7 +1,8 @@
 // The files a `go build -work` tree holds for an instrumented build: each compile writes the files
 // it changed to `$WORK/bNNN/orchestrion/src/<import path>/<file>`, the first line a `//line` directive
-// naming the original file (`//line /abs/main.go:1:1`). The synthetic `link_deps_imports.go` of a
-// main package has no directive: its original is unknown.
+// naming the original file (`//line /abs/main.go:1:1`); the job server's child builds keep theirs
+// in `$WORK/go-build<N>/bNNN/…`. The synthetic `link_deps_imports.go` of a main package has no
+// directive: its original is unknown.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { specialCase } from '../config/specialcase.ts';
@@ -49,7 +50,12 @@ export function leadingLineDirective(text: string): string {
   return target;
 }
 
-/** Every woven `.go` file of a work directory, sorted by its path in the tree. */
+/**
+ * Every woven `.go` file of a work directory, sorted by its path in the tree. The work directories
+ * of the job server's child builds (`go-build*`, kept inside the build's own under -work) count as
+ * part of it: they hold what those builds wove (packages the advice injects, and what they compiled
+ * first).
+ */
 export function readWorkDir(root: string): WovenFile[] {
   let entries: fs.Dirent[];
   try {
@@ -60,14 +66,27 @@ export function readWorkDir(root: string): WovenFile[] {
     throw new WorkDirError(`${root}: ${why}`);
   }
   const files: WovenFile[] = [];
+  readWoven(root, '', entries, files);
+  return files.sort((a, b) => compareStrings(a.modified, b.modified));
+}
+
+/** A child build's work directory, inside its parent's (`GOTMPDIR`): go names it `go-build<digits>`. */
+const CHILD_WORK = /^go-build\d+$/;
+
+function readWoven(root: string, prefix: string, entries: fs.Dirent[], files: WovenFile[]): void {
   for (const entry of entries) {
     if (!entry.isDirectory()) continue;
-    const base = path.join(entry.name, WOVEN_DIR);
+    const base = path.join(prefix, entry.name, WOVEN_DIR);
     let found: string[];
     try {
       found = fs.readdirSync(path.join(root, base), { recursive: true, encoding: 'utf8' });
     } catch {
-      continue; // a compile that wove nothing
+      // A compile that wove nothing, or a child build's work directory.
+      if (CHILD_WORK.test(entry.name)) {
+        const dir = path.join(prefix, entry.name);
+        readWoven(root, dir, fs.readdirSync(path.join(root, dir), { withFileTypes: true }), files);
+      }
+      continue;
     }
     for (const rel of found) {
       const modified = path.join(base, rel);
@@ -76,7 +95,6 @@ export function readWorkDir(root: string): WovenFile[] {
       files.push({ original: original && path.normalize(original), modified });
     }
   }
-  return files.sort((a, b) => compareStrings(a.modified, b.modified));
 }
 
 /** The first line of a file (enough for its directive). */

@@ -12,10 +12,14 @@ Set GOCACHEPROG="<path>/bin/orchestrion cacheprog [flags]" (Go 1.24 or later; GO
 Every body from the remote is checked against its sha256 before use: a corrupt or truncated one is a miss. A remote that is down, slow or erroring never fails the build: it gives misses, entries stay local, and one warning is printed. Whoever can write to the remote can put code into every build that reads it: use -read-only (or ORCHESTRION_REMOTE_CACHE_READONLY=1) for jobs you do not trust, such as pull requests from forks. See docs/CI.md.
 
 Environment:
-  ORCHESTRION_REMOTE_CACHE           the remote's URL when -remote is not given (http:// or https://, with an optional path prefix)
-  ORCHESTRION_REMOTE_CACHE_AUTH      the Authorization header sent to the remote, e.g. "Bearer <token>" (credentials in the URL are sent as Basic auth)
-  ORCHESTRION_REMOTE_CACHE_READONLY  1 or true: the same as -read-only
-  ORCHESTRION_REMOTE_CACHE_TIMEOUT   seconds without progress after which a remote request fails (default 10)
+
+ORCHESTRION_REMOTE_CACHE: the remote's URL when -remote is not given (http:// or https://, with an optional path prefix).
+
+ORCHESTRION_REMOTE_CACHE_AUTH: the Authorization header sent to the remote, e.g. "Bearer <token>" (credentials in the URL are sent as Basic auth).
+
+ORCHESTRION_REMOTE_CACHE_READONLY: 1 or true, the same as -read-only.
+
+ORCHESTRION_REMOTE_CACHE_TIMEOUT: seconds without progress after which a remote request fails (default 10).
 
 orchestrion go prints one line of cache statistics after the build with -v, or when CI is set. bin/orchestrion sends this command straight to a lean bundle; this oclif form exists for help and for callers that bypass bin/.`;
   static override strict = false;

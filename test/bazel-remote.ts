@@ -75,8 +75,9 @@ export class BazelRemote {
     return server;
   }
 
+  /** https when started with --tls_cert_file. */
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `${this.extraArgs.includes('--tls_cert_file') ? 'https' : 'http'}://127.0.0.1:${this.port}`;
   }
 
   get dataDir(): string {
@@ -103,13 +104,8 @@ export class BazelRemote {
     const deadline = Date.now() + 30_000;
     for (;;) {
       if (this.child !== child) throw new Error(`bazel-remote exited at start:\n${fs.readFileSync(this.log, 'utf8')}`);
-      try {
-        const res = await fetch(`${this.url}/status`);
-        await res.arrayBuffer();
-        if (res.ok) return;
-      } catch {
-        // not listening yet
-      }
+      // Listening (TLS or not) is enough: it loads its store before it listens.
+      if (await accepts(this.port)) return;
       if (Date.now() > deadline) throw new Error(`bazel-remote did not answer within 30 s:\n${fs.readFileSync(this.log, 'utf8')}`);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -138,6 +134,17 @@ export class BazelRemote {
     const text = fs.existsSync(this.log) ? fs.readFileSync(this.log, 'utf8') : '';
     return text.split('\n').filter((l) => new RegExp(`\\s${method} \\d{3}\\s+\\S+ ${prefix.replace(/\//g, '\\/')}`).test(l)).length;
   }
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
 
 function listFiles(dir: string): string[] {

@@ -276,6 +276,29 @@ test('authentication: ORCHESTRION_REMOTE_CACHE_AUTH is sent as the Authorization
   assert.deepEqual(read.lines.at(-1), { ID: 3 });
 });
 
+test('TLS follows the URL: https with a private CA (NODE_EXTRA_CA_CERTS); an untrusted certificate is a miss and one warning', async () => {
+  const dir = tempDir('cp-tls');
+  const [key, cert] = [path.join(dir, 'key.pem'), path.join(dir, 'cert.pem')];
+  const gen = run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { cwd: dir });
+  assert.equal(gen.code, 0, describeResult(gen));
+  const remote = await server(['--tls_cert_file', cert, '--tls_key_file', key]);
+  assert.match(remote.url, /^https:/);
+  const actionID = crypto.randomBytes(32).toString('hex');
+  const close = JSON.stringify({ ID: 9, Command: 'close' }) + '\n';
+  const env = { ...process.env, ORCHESTRION_CACHEPROG_STATS: '' };
+  const untrusted = await session(['-dir', tempDir('cp-local'), '-remote', remote.url], env, getRequest(1, actionID) + close);
+  assert.equal(untrusted.code, 0, untrusted.stderr);
+  assert.equal(untrusted.lines[1]!.Miss, true);
+  assert.match(untrusted.stderr, /warning: remote cache https:.*certificate/);
+
+  const trusted = { ...env, NODE_EXTRA_CA_CERTS: cert };
+  const put = await session(['-dir', tempDir('cp-local'), '-remote', remote.url], trusted, putRequest(1, actionID, Buffer.from('over TLS\n')) + close);
+  assert.equal(put.code, 0, put.stderr);
+  assert.equal(put.stderr, '');
+  const get = await session(['-dir', tempDir('cp-local'), '-remote', remote.url], trusted, getRequest(1, actionID) + close);
+  assert.equal(fs.readFileSync(get.lines[1]!.DiskPath as string, 'utf8'), 'over TLS\n');
+});
+
 test('a remote that accepts connections and never answers: misses after the timeout, puts answered at once, one warning; the next process of the build does not wait', async () => {
   const held: net.Socket[] = [];
   const silent = net.createServer((socket) => held.push(socket));

@@ -27,7 +27,7 @@ export function bazelRemoteBinary(): string {
   const tmp = `${bin}.${process.pid}.tmp`;
   const r = spawnSync('go', ['build', '-mod=readonly', '-o', tmp, 'github.com/buchgr/bazel-remote/v2'], {
     cwd: TOOLS,
-    env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '', GOWORK: 'off', GOCACHEPROG: '', GOTOOLCHAIN: 'local' },
+    env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '', GOWORK: 'off', GOCACHEPROG: '' },
     encoding: 'utf8',
     timeout: 900_000,
   });

@@ -85,6 +85,13 @@ async function start(): Promise<void> {
   });
   // go closes our stdin after close's answer, or when it ends without a close: finish the uploads first.
   process.stdin.on('end', () => {
+    try {
+      reader.end();
+    } catch (err) {
+      // go went away in the middle of a put: nothing to answer; the half-written body stays in
+      // tmp/ until a trim.
+      process.stderr.write(`orchestrion cacheprog: ${(err as Error).message}\n`);
+    }
     void prog.drain().then(() => end());
   });
 }

@@ -7,13 +7,14 @@
 //
 // Key (32 bytes, the ActionID of a GOCACHEPROG entry): format, the tool build ID, the go
 // environment that selects files and versions (no path: GOROOT, GOPATH, GOMODCACHE, GOMOD are the
-// machine's), the build flags, and the contents of the main module's go.mod, go.sum and root
-// configuration files, so that different branches do not take turns over one entry.
+// machine's), the build flags, and the contents of the main module's go.mod and go.sum (which pin
+// every module-cache input) and root configuration files (so that different branches do not take
+// turns over one entry). Not used in a workspace (src/wrapper/shared-suffix.ts).
 //
 // Entry: the suffix, and each input the computation read as (where, content hash): `local:` a path
 // relative to the main module, `mod:` a path inside the module cache; a file by its sha256, a
-// directory by the sha256 of its entry names, or `absent`. An entry whose inputs are not all the
-// same here is not used. Whoever can write the shared cache can already write every compiled
+// directory by the sha256 of its entry names, or `absent`. An entry whose local inputs are not all
+// the same here is not used; module-cache inputs are pinned by go.mod and go.sum (in the key). Whoever can write the shared cache can already write every compiled
 // package into it: the entry adds no trust (docs/CI.md).
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -23,7 +24,7 @@ import { canonicalJSON } from '../config/fingerprint.ts';
 const FORMAT = 1;
 
 /** Root files hashed into the key (present or not). */
-const ROOT_FILES = ['go.mod', 'go.sum', 'go.work', 'go.work.sum', 'orchestrion.tool.go', 'orchestrion.yml'];
+const ROOT_FILES = ['go.mod', 'go.sum', 'orchestrion.tool.go', 'orchestrion.yml'];
 
 interface Entry {
   format: number;
@@ -89,7 +90,10 @@ export function sharedSuffixEntry(suffix: string, inputs: string[], root: string
   return Buffer.from(JSON.stringify(entry));
 }
 
-/** The suffix an entry holds, and its inputs as paths here, if every input has the same content here. */
+/**
+ * The suffix an entry holds, and its local inputs as paths here, if each has the same content here
+ * (module-cache inputs are immutable, see below).
+ */
 export function suffixFromSharedEntry(body: Buffer, root: string, modcache: string): { suffix: string; inputs: string[] } | undefined {
   let e: Entry;
   try {
@@ -101,6 +105,10 @@ export function suffixFromSharedEntry(body: Buffer, root: string, modcache: stri
   const inputs: string[] = [];
   for (const input of e.inputs) {
     if (!Array.isArray(input) || typeof input[0] !== 'string' || typeof input[1] !== 'string') return undefined;
+    // A module-cache file is named by its module's path@version, which the go.mod and go.sum in
+    // the key pin, and go checks what it downloads against go.sum: it is the same file here, even
+    // when the module is not downloaded yet (a fresh worker's go downloads it during the build).
+    if (input[0].startsWith('mod:')) continue;
     const file = resolve(input[0], root, modcache);
     if (file === undefined || contentHash(file) !== input[1]) return undefined;
     inputs.push(file);

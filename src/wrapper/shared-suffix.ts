@@ -1,6 +1,5 @@
 // The wrapper's use of the shared suffix (src/cache/suffix-share.ts): looked up through the
 // build's GOCACHEPROG when the local suffix cache has nothing, stored there once computed.
-import * as path from 'node:path';
 import { sharedSuffixActionID, sharedSuffixEntry, suffixFromSharedEntry } from '../cache/suffix-share.ts';
 import { changedSince } from '../cache/suffix.ts';
 import { startCacheClient, type CacheClient } from '../cacheprog/client.ts';
@@ -15,13 +14,16 @@ export interface SharedSuffix {
   close(): Promise<void>;
 }
 
-/** Undefined without a GOCACHEPROG (a local GOCACHE is this machine's: the local suffix cache serves it). */
+/**
+ * Undefined without a GOCACHEPROG (a local GOCACHE is this machine's: the local suffix cache serves
+ * it), and in a workspace: there the versions of module-cache inputs depend on every workspace
+ * module's go.mod, which the key does not hold.
+ */
 export function sharedSuffix(env: NodeJS.ProcessEnv, ge: GoEnv, root: string, parts: Record<string, unknown>): SharedSuffix | undefined {
   const prog = env.GOCACHEPROG;
-  if (!prog) return undefined;
-  const gowork = ge.GOWORK === '' || ge.GOWORK === 'off' ? ge.GOWORK : `local:${path.relative(root, ge.GOWORK).split(path.sep).join('/')}`;
+  if (!prog || (ge.GOWORK !== '' && ge.GOWORK !== 'off')) return undefined;
   const actionID = sharedSuffixActionID(
-    { ...parts, goenv: { GOVERSION: ge.GOVERSION, GOOS: ge.GOOS, GOARCH: ge.GOARCH, CGO_ENABLED: ge.CGO_ENABLED, GOFLAGS: ge.GOFLAGS, GOEXPERIMENT: ge.GOEXPERIMENT, GOWORK: gowork } },
+    { ...parts, goenv: { GOVERSION: ge.GOVERSION, GOOS: ge.GOOS, GOARCH: ge.GOARCH, CGO_ENABLED: ge.CGO_ENABLED, GOFLAGS: ge.GOFLAGS, GOEXPERIMENT: ge.GOEXPERIMENT } },
     root,
   );
   let client: CacheClient | undefined;

@@ -25,11 +25,16 @@ export function toolBuildID(helpersHash: string): string {
   return (buildID ||= computeToolBuildID(helpersHash));
 }
 
-/** Hash of the built JavaScript (dist/) and the injector's Go sources. */
+/**
+ * Hash of the built JavaScript (dist/) and the injector's Go sources, but the cache program's
+ * (dist/cacheprog*, dist/commands/cacheprog.js): it stores what builds produce and cannot change it, so a new version of it
+ * must not invalidate every cached compile.
+ */
 export function computeToolBuildID(helpersHash: string): string {
   const h = createHash('sha256').update(helpersHash);
   const walk = (dir: string) => {
     for (const ent of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (ent.name.startsWith('cacheprog')) continue;
       const p = path.join(dir, ent.name);
       if (ent.isDirectory()) walk(p);
       else if (/\.(c?js)$/.test(ent.name)) h.update(ent.name).update(fs.readFileSync(p));

@@ -4,45 +4,7 @@
 // failure is a miss, never an error of the build, and the program is given a short time.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import { createHash } from 'node:crypto';
-
-// TODO(move to protocol.ts once it settles): the client's half of the protocol.
-export interface ClientResponse {
-  id: number;
-  knownCommands?: string[];
-  miss?: boolean;
-  err?: string;
-  diskPath?: string;
-}
-
-/** A request line as cmd/go writes it; a put's body follows on its own line, as a base64 JSON string. */
-export function clientRequestLine(r: { id: number; command: string; actionID?: string; body?: Buffer }): string {
-  const out: Record<string, unknown> = { ID: r.id, Command: r.command };
-  if (r.actionID) out.ActionID = Buffer.from(r.actionID, 'hex').toString('base64');
-  if (r.body) {
-    out.OutputID = createHash('sha256').update(r.body).digest('base64');
-    out.BodySize = r.body.length;
-  }
-  let line = JSON.stringify(out) + '\n';
-  if (r.body && r.body.length > 0) line += JSON.stringify(r.body.toString('base64')) + '\n';
-  return line;
-}
-
-export function parseClientResponse(line: string): ClientResponse | undefined {
-  try {
-    const raw = JSON.parse(line) as Record<string, unknown>;
-    if (typeof raw.ID !== 'number') return undefined;
-    return {
-      id: raw.ID,
-      ...(Array.isArray(raw.KnownCommands) && { knownCommands: raw.KnownCommands.filter((c): c is string => typeof c === 'string') }),
-      ...(raw.Miss === true && { miss: true }),
-      ...(typeof raw.Err === 'string' && raw.Err !== '' && { err: raw.Err }),
-      ...(typeof raw.DiskPath === 'string' && raw.DiskPath !== '' && { diskPath: raw.DiskPath }),
-    };
-  } catch {
-    return undefined;
-  }
-}
+import { clientRequestLine, parseClientResponse, type ClientResponse } from './protocol.ts';
 
 /** Splits a command line as cmd/go splits GOCACHEPROG (cmd/internal/quoted): spaces, and '…' or "…" fields. */
 export function splitQuoted(s: string): string[] | undefined {

@@ -6,6 +6,8 @@
 // Every type and encoding of the protocol is in this file; the rest of src/cacheprog/ sees hex
 // strings and files, never base64 or Go's field names.
 
+import { createHash } from 'node:crypto';
+
 export type Command = 'get' | 'put' | 'close';
 
 /** What we declare in the handshake: go sends no command that is not in it. */
@@ -83,4 +85,44 @@ export function responseLine(res: Response): string {
   }
   if ('diskPath' in res) out.DiskPath = res.diskPath;
   return JSON.stringify(out) + '\n';
+}
+
+// The client's half, as cmd/go speaks it (orchestrion go uses the build's GOCACHEPROG for the
+// shared suffix, src/cacheprog/client.ts).
+
+export interface ClientResponse {
+  id: number;
+  knownCommands?: string[];
+  miss?: boolean;
+  err?: string;
+  diskPath?: string;
+}
+
+/** A request line as cmd/go writes it; a put's body follows on its own line, as a base64 JSON string. */
+export function clientRequestLine(r: { id: number; command: string; actionID?: string; body?: Buffer }): string {
+  const out: Record<string, unknown> = { ID: r.id, Command: r.command };
+  if (r.actionID) out.ActionID = Buffer.from(r.actionID, 'hex').toString('base64');
+  if (r.body) {
+    out.OutputID = createHash('sha256').update(r.body).digest('base64');
+    out.BodySize = r.body.length;
+  }
+  let line = JSON.stringify(out) + '\n';
+  if (r.body && r.body.length > 0) line += JSON.stringify(r.body.toString('base64')) + '\n';
+  return line;
+}
+
+export function parseClientResponse(line: string): ClientResponse | undefined {
+  try {
+    const raw = JSON.parse(line) as Record<string, unknown>;
+    if (typeof raw.ID !== 'number') return undefined;
+    return {
+      id: raw.ID,
+      ...(Array.isArray(raw.KnownCommands) && { knownCommands: raw.KnownCommands.filter((c): c is string => typeof c === 'string') }),
+      ...(raw.Miss === true && { miss: true }),
+      ...(typeof raw.Err === 'string' && raw.Err !== '' && { err: raw.Err }),
+      ...(typeof raw.DiskPath === 'string' && raw.DiskPath !== '' && { diskPath: raw.DiskPath }),
+    };
+  } catch {
+    return undefined;
+  }
 }

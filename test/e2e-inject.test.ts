@@ -28,24 +28,37 @@ test('orchestrion go build / run: injected packages, their own dependencies and 
   const { app } = fixture();
   const log = path.join(tempDir('log'), 'log.jsonl');
   const exe = path.join(tempDir('out'), 'app');
-  const r = run(BIN, ['go', 'build', '-work', '-o', exe, '.'], { cwd: app, env: goEnv(gocache, { ORCHESTRION_LOG_FILE: log }) });
+  // GOTMPDIR: where go (and the job server's child builds) create their WORK directories.
+  const tmp = tempDir('gotmp');
+  const r = run(BIN, ['go', 'build', '-work', '-o', exe, '.'], { cwd: app, env: goEnv(gocache, { ORCHESTRION_LOG_FILE: log, GOTMPDIR: tmp }) });
   assert.equal(r.code, 0, describeResult(r));
   assert.equal(run(exe, [], { cwd: app }).stdout, INSTRUMENTED);
   // main imports every link-time dependency, also those found only in a package resolved in a later
   // round (deep: in the link.deps of mainhook, which main itself resolved).
   const work = /^WORK=(.+)$/m.exec(r.stderr)?.[1];
   assert.ok(work, r.stderr);
+  // Under -work the child builds keep their WORK too, inside the build's: nothing else is left.
+  assert.deepEqual(fs.readdirSync(tmp), [path.basename(work)]);
+  const children = logEvents(log).filter((e) => e.event === 'resolve.finish').map((e) => e.work as string);
+  assert.ok(children.length > 0);
+  for (const w of children) assert.ok(w.startsWith(`${work}/go-build`) && fs.statSync(w).isDirectory(), `${w} not kept inside ${work}`);
   const synthetic = run('find', [work, '-name', 'link_deps_imports.go'], { cwd: app }).stdout.trim();
   const imports = fs.readFileSync(synthetic, 'utf8');
   fs.rmSync(work, { recursive: true, force: true });
+  assert.deepEqual(fs.readdirSync(tmp), []);
   for (const p of ['example.com/runtime/mainhook', 'example.com/runtime/deep', 'example.com/runtime/linked']) assert.ok(imports.includes(`"${p}"`), imports);
   const counts = assertCompiledOnce(log);
   // The runtime packages were compiled by child builds of the same job server, once each.
   // deep is reached only through the link.deps of mainhook, injected into main and woven itself.
   for (const p of ['example.com/runtime/rt', 'example.com/runtime/fmtx', 'example.com/runtime/linked', 'example.com/runtime/mainhook', 'example.com/runtime/deep', 'hash/crc32']) assert.equal(counts.get(p), 1, p);
-  const runR = run(BIN, ['go', 'run', '.'], { cwd: app, env: goEnv(gocache) });
+  // Without -work, nothing is left behind: neither go's WORK nor a child build's (the link resolves
+  // its link-time dependencies with one).
+  const runLog = path.join(tempDir('log'), 'run.jsonl');
+  const runR = run(BIN, ['go', 'run', '.'], { cwd: app, env: goEnv(gocache, { GOTMPDIR: tmp, ORCHESTRION_LOG_FILE: runLog }) });
   assert.equal(runR.code, 0, describeResult(runR));
   assert.equal(runR.stdout, INSTRUMENTED);
+  assert.ok(logEvents(runLog).some((e) => e.event === 'resolve.finish' && e.work === undefined), 'a child build ran, without -work');
+  assert.deepEqual(fs.readdirSync(tmp), []);
   // Without orchestrion the same app has none of it.
   const plain = run('go', ['run', '.'], { cwd: app, env: goEnv(gocache) });
   assert.equal(plain.stdout, 'hello gopher\n');

@@ -134,9 +134,12 @@ export async function instrumentPackages(opts: InstrumentOptions): Promise<Repor
     // woven, in the job server's child builds. Weaving them may inject more, until nothing is new.
     const seen = new Set(listed.map((p) => p.ImportPath));
     while (opts.deps) {
-      const extra = (await server.resolvedPackages()).filter((p) => !seen.has(p));
+      const resolved = await server.resolvedArchives();
+      const extra = [...resolved.keys()].filter((p) => !seen.has(p)).sort();
       if (extra.length === 0) break;
       for (const p of extra) seen.add(p);
+      // Their export data is the child builds' (same flags): their imports need no other build.
+      for (const [p, a] of resolved) if (!archives.has(p)) archives.set(p, a);
       // Compiled already (by the child builds that resolved them): not checked again.
       targets = (await listPackages(extra, flags, false, opts.cwd, env)).map((p) => ({ ...p, DepOnly: true }));
       total += targets.length;

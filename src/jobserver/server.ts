@@ -389,12 +389,13 @@ export class JobServer {
 
   /**
    * Every package the child builds have resolved so far (the packages advice injects, and all they
-   * depend on): what a build compiles besides the dependencies of the packages it names.
+   * depend on), with its export data: what a build compiles besides the dependencies of the
+   * packages it names.
    */
-  async resolvedPackages(): Promise<string[]> {
-    const all = new Set<string>();
-    for (const r of [...this.resolutions.values()]) for (const pkg of Object.keys(await r.catch(() => ({})))) all.add(pkg);
-    return [...all].sort();
+  async resolvedArchives(): Promise<Map<string, string>> {
+    const all = new Map<string, string>();
+    for (const r of [...this.resolutions.values()]) for (const [pkg, archive] of Object.entries(await r.catch(() => ({})))) all.set(pkg, archive);
+    return all;
   }
 
   /** The user's build flags (GOFLAGS, then the command line) that child `go` commands must share. */

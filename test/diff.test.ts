@@ -320,6 +320,9 @@ test('--build runs orchestrion go build -work, passes its output on, then report
   assert.equal(r.stdout, WOVEN_PACKAGES);
 
   const failed = orchestrion(['diff', '--build', 'build', './no-such-package'], fresh);
+  // go keeps the (empty) work directory of a failed -work build too.
+  const failedWork = workDirFromOutput(failed.stderr);
+  if (failedWork) workDirs.push(failedWork);
   assert.equal(failed.code, 1, describeResult(failed));
   assert.match(failed.stderr, /^build failed: exit status 1$/m);
 });

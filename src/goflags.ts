@@ -118,3 +118,12 @@ export function stripToolexec(goflags: string | undefined): string {
     return goflags ?? '';
   }
 }
+
+/** Whether a go command line asks for -v (GOFLAGS first, then the subcommand's flags). */
+export function wantsVerbose(subcommandArgs: string[], goflagsEnv = ''): boolean {
+  for (const w of [...goflagsEnv.split(/\s+/), ...subcommandArgs.slice(1)]) {
+    if (w === '--' || w === '-args') break;
+    if (/^--?v(=(1|t|true|TRUE|True|T))?$/.test(w)) return true;
+  }
+  return false;
+}

@@ -5,6 +5,7 @@
 // heavy imports: the wrapper loads it on every build.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { wantsVerbose } from '../goflags.ts';
 
 export const STATS_ENV = 'ORCHESTRION_CACHEPROG_STATS';
 
@@ -129,12 +130,7 @@ export function formatCounters(c: Counters): string {
 export function wantsCacheStats(args: string[], env: NodeJS.ProcessEnv): boolean {
   const ci = env.CI;
   if (ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false') return true;
-  const words = [...(env.GOFLAGS ?? '').split(/\s+/), ...args.slice(1)];
-  for (const w of words) {
-    if (w === '--' || w === '-args') break;
-    if (/^--?v(=(1|t|true|TRUE|True|T))?$/.test(w)) return true;
-  }
-  return false;
+  return wantsVerbose(args, env.GOFLAGS);
 }
 
 /** After a build: prints the summed counters when asked for (see wantsCacheStats); always removes the directory. */

@@ -11,6 +11,7 @@ import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { ServerHost } from './host-worker.ts';
 import { listenUnix } from './listen.ts';
 import { relay } from './portsocket.ts';
+import type { StatsResult } from './protocol.ts';
 import type { ServerOptions } from './server.ts';
 
 export interface HostedServer {
@@ -22,6 +23,8 @@ export interface HostedServer {
    * the wait for the server's own close (after a signal: the wasm module may be being built).
    */
   stop(graceMs?: number): Promise<void>;
+  /** The server's counters, if it started. */
+  stats(): Promise<StatsResult | undefined>;
 }
 
 /** `workerFile` is dist/jobserver/host-worker.js. */
@@ -55,6 +58,10 @@ export async function startHostedServer(opts: ServerOptions, workerFile: string)
   return {
     url: `unix:${socketPath}`,
     host,
+    async stats() {
+      const remote = started && (await started.catch(() => undefined));
+      return remote ? remote.stats() : undefined;
+    },
     async stop(graceMs) {
       // Toolexec calls still connected (orphans of a go killed by a signal) must not hold the
       // listener open: close() waits for every connection to end.

@@ -164,6 +164,16 @@ export interface StatsResult {
   cached: number;
   /** Packages the pre-filters kept away from the injector. */
   skipped: number;
+  /** Compiles run through the never-build-twice table, and those that copied another's outputs. */
+  compiles?: number;
+  reused?: number;
+  /** Milliseconds spent answering `instrument`, summed over requests (they overlap in time). */
+  instrumentMs?: number;
+  /** Child builds (`go list -export`) resolving injected packages, and their summed milliseconds. */
+  childBuilds?: number;
+  childBuildMs?: number;
+  /** Milliseconds loading the configuration (and validating it, when the suffix was not known). */
+  configMs?: number;
 }
 
 /** Method name → params and result types. */

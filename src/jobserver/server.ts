@@ -78,7 +78,7 @@ export class JobServer {
   /** `opts.knownSuffix` stands for the configuration as the build started: used by the first load only. */
   private knownSuffixUnused = true;
   private readonly sockets = new Set<Duplex>();
-  private readonly stats: StatsResult = { requests: {}, instrumented: 0, cached: 0, skipped: 0 };
+  private readonly stats: Required<StatsResult> = { requests: {}, instrumented: 0, cached: 0, skipped: 0, compiles: 0, reused: 0, instrumentMs: 0, childBuilds: 0, childBuildMs: 0, configMs: 0 };
   private readonly rootModule: string;
   /** Time of the last request or disconnect; the daemon's idle timer reads it. */
   lastActivity = Date.now();
@@ -191,6 +191,8 @@ export class JobServer {
         const started = await this.buildOnce.start(p.importPath, p.buildID);
         // `reuse`: another process of the build compiled it, and this caller copies its outputs.
         logEvent('build.start', { importPath: p.importPath, reuse: 'reuse' in started });
+        if ('reuse' in started) this.stats.reused++;
+        else this.stats.compiles++;
         return started as R;
       }
       case 'build.finish': {
@@ -198,8 +200,14 @@ export class JobServer {
         this.buildOnce.finish(p.importPath, p.buildID, p.token, p.error !== undefined ? { error: p.error } : { artifacts: p.artifacts ?? {} });
         return {} as R;
       }
-      case 'instrument':
-        return (await this.instrument(params as InstrumentParams)) as R;
+      case 'instrument': {
+        const t0 = performance.now();
+        try {
+          return (await this.instrument(params as InstrumentParams)) as R;
+        } finally {
+          this.stats.instrumentMs += performance.now() - t0;
+        }
+      }
       case 'packages.resolve':
         return { archives: await this.resolve(params as ResolveParams) } as R;
       case 'stats':
@@ -236,6 +244,15 @@ export class JobServer {
   }
 
   private async loadConfigState(tc: Toolchain, knownSuffix?: string): Promise<ConfigState> {
+    const t0 = performance.now();
+    try {
+      return await this.computeConfigState(tc, knownSuffix);
+    } finally {
+      this.stats.configMs += performance.now() - t0;
+    }
+  }
+
+  private async computeConfigState(tc: Toolchain, knownSuffix?: string): Promise<ConfigState> {
     const goEnv = { ...process.env, GOFLAGS: stripToolexec(process.env.GOFLAGS) };
     const config = await loadConfig(this.opts.root, goEnv, { schema: this.opts.schema ?? 'off' });
     const sig = signature(config.files);
@@ -380,7 +397,10 @@ export class JobServer {
     const key = pkgs.join('\0');
     let r = this.resolutions.get(key);
     if (!r) {
+      const t0 = performance.now();
+      this.stats.childBuilds++;
       r = this.childBuild(pkgs, chain, p.work);
+      void r.finally(() => (this.stats.childBuildMs += performance.now() - t0)).catch(() => {});
       r.catch(() => this.resolutions.delete(key)); // a failure is not cached: the next build retries
       this.resolutions.set(key, r);
     }

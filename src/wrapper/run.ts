@@ -15,6 +15,7 @@ import { logEvent } from '../log.ts';
 import { goEnv, rootFromGoMod } from './goenv.ts';
 import { readSuffix, suffixCacheKey, writeSuffix } from '../cache/suffix.ts';
 import { reportCacheStats, STATS_ENV } from '../cacheprog/stats.ts';
+import { emitOverhead, overheadReport, type OverheadReport } from './overhead.ts';
 import { sharedSuffix } from './shared-suffix.ts';
 
 export interface WrapperOptions {
@@ -48,6 +49,7 @@ export async function runGoCommand(argv: string[], opts: WrapperOptions): Promis
 }
 
 async function runInstrumented(argv: string[], opts: WrapperOptions, interrupts: Interrupts): Promise<number> {
+  const t0 = performance.now();
   const inv = toolexecInvocation(argv, opts.bin);
   if (inv.chdir) process.chdir(inv.chdir);
   if (!inv.instrumented) return runGo(inv.args, process.env, interrupts);
@@ -59,6 +61,7 @@ async function runInstrumented(argv: string[], opts: WrapperOptions, interrupts:
   const flags = { goflags: stripToolexec(process.env.GOFLAGS), flags: childBuildArgs(parseGoFlags(inv.args, '')) };
   const key = tool && suffixCacheKey({ tool, root, goenv: ge, ...flags });
   let suffix = key ? readSuffix(key) : undefined;
+  let suffixSource: OverheadReport['suffix'] = suffix !== undefined ? 'cache' : 'computed';
   logEvent('wrapper.suffix', { cached: suffix !== undefined });
   // Not here: maybe another machine computed it, for a cache shared through GOCACHEPROG.
   const shared = suffix === undefined && tool ? sharedSuffix(process.env, ge, root, { tool, ...flags }) : undefined;
@@ -77,6 +80,7 @@ async function runInstrumented(argv: string[], opts: WrapperOptions, interrupts:
     }));
   if (found) {
     suffix = found.suffix;
+    suffixSource = 'shared';
     if (key) writeSuffix(key, suffix, found.inputs, sharedStart);
   }
   const dir = makeJobDir(runtime);
@@ -106,8 +110,13 @@ async function runInstrumented(argv: string[], opts: WrapperOptions, interrupts:
     }
     await shared?.close();
     logEvent('wrapper.go', { suffix });
+    const goStart = performance.now();
     code = await runGo(inv.args, { ...process.env, [JOBSERVER_ENV]: server.url, [VERSION_SUFFIX_ENV]: suffix }, interrupts);
+    const goMs = performance.now() - goStart;
     reportCacheStats(cacheStats, inv.args, process.env, process.stderr);
+    const stats = await server.stats().catch(() => undefined);
+    const report = overheadReport(stats, { suffix: suffixSource, setupMs: goStart - t0, goMs, peakRSSKiB: process.resourceUsage().maxRSS });
+    emitOverhead(report, inv.args, process.env, process.stderr);
   } finally {
     await shared?.close();
     // After a signal, the worker is ended without waiting long for what it was doing.

@@ -68,14 +68,14 @@ if (TOOLS.includes('orchestrion')) {
   orchestrion = path.join(gobin, 'orchestrion');
 }
 
-const machineModCache = must('go', ['env', 'GOMODCACHE'], { env: baseEnv }).trim();
+const [machineModCache, upstreamProxy] = must('go', ['env', 'GOMODCACHE', 'GOPROXY'], { env: baseEnv }).trim().split('\n');
 const integrations = ['github.com/DataDog/dd-trace-go/v2/ddtrace/tracer', 'github.com/DataDog/dd-trace-go/contrib/net/http/v2', 'github.com/DataDog/dd-trace-go/contrib/database/sql/v2'];
 
 /** A worker's checkout of the app at its own path, with its own module cache (downloaded untimed). */
 function checkout(dir, tool, modcache) {
   fs.cpSync(path.join(root, 'examples', 'traced'), dir, { recursive: true });
   if (tool === 'plain') fs.writeFileSync(path.join(dir, 'manual_imports.go'), `package main\n\nimport (\n${integrations.map((p) => `\t_ "${p}"\n`).join('')})\n`);
-  const env = { ...baseEnv, GOMODCACHE: modcache, GOFLAGS: '-modcacherw', GOPROXY: `file://${machineModCache}/cache/download`, GOSUMDB: 'off' };
+  const env = { ...baseEnv, GOMODCACHE: modcache, GOFLAGS: '-modcacherw', GOPROXY: `file://${machineModCache}/cache/download,${upstreamProxy}` };
   must('go', ['mod', 'download'], { cwd: dir, env });
   return env;
 }

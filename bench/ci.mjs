@@ -6,7 +6,11 @@
 // all with -trimpath (without it, cmd/go keys every package by its absolute directory). Medians,
 // with every run's figure. Target: worker 2 instrumented ≤ 1.2 × worker 2 plain.
 //
-//   node bench/ci.mjs [--runs 3] [--orchestrion v1.12.0] [--tools plain,orchestrion,ts]
+//   node bench/ci.mjs [--runs 3] [--orchestrion v1.12.0] [--tools plain,orchestrion,ts] [--modcache same|own]
+//
+// --modcache same (the default): both workers use the same GOMODCACHE path, as CI runners with the
+// same home directory do; own: each has its own, and then plain Go itself compiles go-sqlite3 again
+// on worker 2 (cmd/go hashes its `#cgo CFLAGS: -I.` made absolute), which hides the rest.
 //
 // The app is examples/traced (net/http, database/sql on SQLite with cgo, //dd:span) with
 // dd-trace-go's tracer, contrib/net/http and contrib/database/sql; the plain build imports those
@@ -28,6 +32,7 @@ const argOf = (name, def) => {
 const RUNS = Number(argOf('--runs', '3'));
 const ORCH_VERSION = argOf('--orchestrion', 'v1.12.0');
 const TOOLS = argOf('--tools', 'plain,orchestrion,ts').split(',');
+const OWN_MODCACHE = argOf('--modcache', 'same') === 'own';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-bench-ci-'));
 process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -92,7 +97,7 @@ for (let run = 0; run < RUNS; run++) {
     try {
       for (const w of ['w1', 'w2']) {
         const dir = path.join(base, w, w === 'w1' ? 'src' : 'checkouts/elsewhere', 'traced');
-        const env = checkout(dir, tool, path.join(base, w, 'mod'));
+        const env = checkout(dir, tool, OWN_MODCACHE ? path.join(base, w, 'mod') : path.join(base, 'mod'));
         for (const d of ['gocache', 'cacheprog', 'orchestrion']) fs.mkdirSync(path.join(base, w, d), { recursive: true });
         Object.assign(env, {
           GOCACHE: path.join(base, w, 'gocache'),
@@ -115,7 +120,7 @@ for (let run = 0; run < RUNS; run++) {
 const out = [];
 const p = (s = '') => out.push(s);
 const all = (xs) => xs.map(fmt).join(', ');
-p(`runs: ${RUNS}; app: examples/traced (dd-trace-go tracer, contrib/net/http, contrib/database/sql; SQLite via cgo); -trimpath; GOCACHEPROG = orchestrion cacheprog + bazel-remote on 127.0.0.1`);
+p(`runs: ${RUNS}; GOMODCACHE: ${OWN_MODCACHE ? 'one per worker' : 'the same path on both workers'}; app: examples/traced (dd-trace-go tracer, contrib/net/http, contrib/database/sql; SQLite via cgo); -trimpath; GOCACHEPROG = orchestrion cacheprog + bazel-remote on 127.0.0.1`);
 p(`machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; ${must('go', ['version'], { env: baseEnv }).trim()}`);
 p();
 p('| | worker 1 (cold) | worker 2 (shared cache) | compiles on worker 2 |');

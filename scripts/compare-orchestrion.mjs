@@ -13,8 +13,9 @@
 //    file's leading `//line` directive and `go list`). `synthetic/link_deps_imports.go` (main's
 //    link-time imports, no source file of the package) is left out.
 // 2. Ours: `bin/orchestrion instrument -deps -o <tmp>/ours <build flags> <packages>`; then, for the
-//    packages Orchestrion wove that are not among those (packages injected by advice, woven in its
-//    child builds), `instrument -o` of those import paths.
+//    packages Orchestrion wove that are neither among those nor in its output (packages injected by
+//    advice, woven in Orchestrion's child builds, which `instrument -deps` follows too), `instrument
+//    -o` of those import paths.
 // 3. Each file is compared byte for byte after one normalisation, on both sides: a `//line`
 //    directive naming a file inside a build's scratch directory ($WORK/bNNN/ of a cgo package's
 //    generated file; instrument's own scratch directory) has that directory replaced by `$WORK/`.
@@ -29,7 +30,9 @@
 //                           injected packages' output too)
 //   --gocache DIR           GOCACHE of our instrument (default: a fresh temporary directory; a kept
 //                           one makes reruns fast and is sound: the -V=full suffix keys every entry)
-//   --orchestrion-gocache DIR  GOCACHE of Orchestrion's build (default: fresh, see 1.)
+//   --orchestrion-gocache DIR  GOCACHE of Orchestrion's build (default: fresh, see 1.; with a warm
+//                           one, a package a child build finds in the cache is not woven again,
+//                           and its files show as "only orchestrion-ts")
 //   --keep                  keep the temporary directories (their paths are printed)
 //   --json FILE             also write the result as JSON
 //   --diffs N               unified diffs printed for the first N differing files (default 5)
@@ -257,6 +260,7 @@ async function main() {
   let work = opts.work;
   if (!work) {
     const gocache = opts.orchGocache ?? path.join(tmp, 'gocache-orchestrion');
+    if (opts.orchGocache && fs.existsSync(opts.orchGocache)) log(`warning: ${opts.orchGocache} may hold packages Orchestrion's child builds will not weave again (files missing on its side)`);
     const version = run(orchestrion, ['version'], { env: listEnv });
     log(`${(version.stdout || '').trim() || orchestrion}: go build -work -a ${opts.goArgs.join(' ')} (GOCACHE ${gocache})`);
     const r = run(orchestrion, ['go', 'build', '-work', '-a', '-o', path.join(tmp, 'bin') + '/', ...opts.goArgs], {
@@ -282,7 +286,9 @@ async function main() {
     const r = run(OURS_BIN, ['instrument', '-deps', '-o', out, ...opts.goArgs], { cwd: opts.dir, env });
     if (r.status !== 0) fail('bin/orchestrion instrument -deps', r);
     oursDirs.push(out);
-    const covered = new Set(pkgs.keys());
+    // Packages woven by Orchestrion that instrument -deps neither listed nor wove (an older
+    // instrument -deps did not follow the packages advice injects).
+    const covered = new Set([...pkgs.keys(), ...[...collectOurs([out]).keys()].map((n) => path.posix.dirname(n))]);
     const injected = [...new Set([...orch.files.keys()].map((n) => path.posix.dirname(n)))].filter((ip) => !covered.has(ip) && !ip.startsWith('main('));
     if (injected.length > 0) {
       const out2 = path.join(tmp, 'ours-injected');

@@ -12,6 +12,9 @@ import type { Request, Response } from './protocol.ts';
 import type { RemoteCache } from './remote.ts';
 import type { Counters } from './stats.ts';
 
+/** How long close (or the end of input) waits for uploads that make no progress. */
+const DRAIN_STALL_MS = 30_000;
+
 export interface CacheProgOptions {
   local: LocalStore;
   remote?: RemoteCache;
@@ -58,9 +61,33 @@ export class CacheProg {
     void done.finally(() => this.pending.delete(done));
   }
 
-  /** Waits for every answer being prepared and every upload (before close's answer, or at end of input). */
-  async drain(): Promise<void> {
-    while (this.uploads.size > 0 || this.pending.size > 0) await Promise.all([...this.uploads, ...this.pending]);
+  /**
+   * Waits for every answer being prepared and every upload (before close's answer, or at end of
+   * input), but not for ever: go waits for close's answer, and a build must never hang on the
+   * remote. When none of them has finished for `stallMs`, those still running are counted as
+   * failed and abandoned.
+   */
+  async drain(stallMs = DRAIN_STALL_MS): Promise<void> {
+    let deadline = Date.now() + stallMs;
+    let left = this.uploads.size + this.pending.size;
+    while (this.uploads.size > 0 || this.pending.size > 0) {
+      const wait = deadline - Date.now();
+      if (wait <= 0) break;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, wait)));
+      const one = (ps: Promise<void>[]) => Promise.race(ps.map((p) => p.then(() => {}, () => {})));
+      // A failed answer was already reported to go; it must not keep close from being answered.
+      await Promise.race([one([...this.uploads, ...this.pending]), timeout]);
+      clearTimeout(timer);
+      const now = this.uploads.size + this.pending.size;
+      if (now < left) deadline = Date.now() + stallMs; // progress
+      left = now;
+    }
+    if (this.uploads.size > 0) {
+      this.opts.counters.uploadFailures += this.uploads.size;
+      logEvent('cacheprog.drain', { abandonedUploads: this.uploads.size });
+      this.uploads.clear();
+    }
     this.opts.remote?.close();
   }
 

@@ -246,12 +246,19 @@ export class RemoteCache {
         req.destroy(new RemoteFailure(`${method} /${key}: no answer for ${this.opts.timeoutMs / 1000} s`, true));
       });
       req.on('error', (err) => settle(() => reject(err)));
+      // A connection that ends without an error or a response must not leave the caller waiting.
+      let answered = false;
+      req.on('close', () => {
+        if (!answered) settle(() => reject(new RemoteFailure(`${method} /${key}: connection closed without an answer`)));
+      });
       req.on('response', (res) => {
+        answered = true;
         const status = res.statusCode ?? 0;
         if (status !== 200 || !body.onData || method === 'HEAD') {
           res.resume();
           res.on('end', () => settle(() => resolve({ status, complete: true })));
           res.on('error', () => settle(() => resolve({ status, complete: false })));
+          res.on('close', () => settle(() => resolve({ status, complete: res.complete })));
           return;
         }
         let received = 0;

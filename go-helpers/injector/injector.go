@@ -306,60 +306,6 @@ func astFilter(aspects []*Aspect, f *sourceFile) []*Aspect {
 	return out
 }
 
-// consumeLineDirective strips a leading `//line <name>` or `//line <name>:1`
-// or `//line <name>:1:1` line and returns the name it gives the file.
-func consumeLineDirective(path string, data []byte) (string, []byte) {
-	const prefix = "//line "
-	if !bytes.HasPrefix(data, []byte(prefix)) {
-		return path, data
-	}
-	line, rest, found := bytes.Cut(data, []byte("\n"))
-	if !found {
-		rest = nil
-	}
-	target := strings.TrimSpace(strings.TrimSuffix(string(line[len(prefix):]), "\r"))
-	name, ok := stripPosition(target)
-	if !ok || name == "" {
-		return path, data
-	}
-	return name, rest
-}
-
-// stripPosition removes a ":1" or ":1:1" suffix; other positions are refused.
-func stripPosition(s string) (string, bool) {
-	cut := func(s string) (string, string, bool) {
-		i := strings.LastIndexByte(s, ':')
-		if i < 0 {
-			return s, "", false
-		}
-		num := s[i+1:]
-		if num == "" {
-			return s, "", false
-		}
-		for _, c := range num {
-			if c < '0' || c > '9' {
-				return s, "", false
-			}
-		}
-		return s[:i], num, true
-	}
-	rest, n, had := cut(s)
-	if !had {
-		return s, true
-	}
-	if strings.TrimLeft(n, "0") != "1" {
-		return "", false
-	}
-	rest2, n2, had2 := cut(rest)
-	if !had2 {
-		return rest, true
-	}
-	if strings.TrimLeft(n2, "0") != "1" {
-		return "", false
-	}
-	return rest2, true
-}
-
 // parse parses every file. A package with a syntax error is left unchanged
 // (the errors are only warnings): the compiler then reports it in its own
 // words, as a build without orchestrion would.

@@ -37,6 +37,8 @@
 //   --json FILE             also write the result as JSON
 //   --diffs N               unified diffs printed for the first N differing files (default 5)
 //   --diff-lines N          at most N lines of each (default 80)
+// A file found under another name with the same bytes (Orchestrion names a woven file after the
+// file its leading `//line` directive names) is reported as RENAMED.
 // Exit status: 0 when every file is identical and none is missing on either side, 1 otherwise,
 // 2 for a command-line error or a build that failed.
 import { spawnSync } from 'node:child_process';
@@ -221,7 +223,7 @@ export function collectOurs(dirs) {
 
 export function compare(orch, ours) {
   const names = [...new Set([...orch.keys(), ...ours.keys()])].sort();
-  const res = { identical: [], differing: [], onlyOrchestrion: [], onlyOurs: [] };
+  const res = { identical: [], differing: [], onlyOrchestrion: [], onlyOurs: [], renamed: [] };
   for (const n of names) {
     const a = orch.get(n);
     const b = ours.get(n);
@@ -229,6 +231,16 @@ export function compare(orch, ours) {
     else if (!b) res.onlyOrchestrion.push(n);
     else if (normalise(a.content) === normalise(b.content)) res.identical.push(n);
     else res.differing.push(n);
+  }
+  // The same bytes under another name in the same package: Orchestrion names a woven file after
+  // the file its leading `//line` directive names, when there is one.
+  for (const n of [...res.onlyOrchestrion]) {
+    const text = normalise(orch.get(n).content);
+    const m = res.onlyOurs.find((o) => path.posix.dirname(o) === path.posix.dirname(n) && normalise(ours.get(o).content) === text);
+    if (m === undefined) continue;
+    res.renamed.push({ orchestrion: n, ours: m });
+    res.onlyOrchestrion.splice(res.onlyOrchestrion.indexOf(n), 1);
+    res.onlyOurs.splice(res.onlyOurs.indexOf(m), 1);
   }
   return res;
 }
@@ -306,11 +318,12 @@ async function main() {
   const byPackage = new Set([...orch.files.keys(), ...ours.keys()].map((n) => path.posix.dirname(n)));
   process.stdout.write(`module ${opts.dir}, ${opts.goArgs.join(' ')}\n`);
   process.stdout.write(`${byPackage.size} packages, ${orch.files.size} files woven by Orchestrion, ${ours.size} by orchestrion-ts\n`);
-  process.stdout.write(`identical: ${res.identical.length}, differing: ${res.differing.length}, only Orchestrion: ${res.onlyOrchestrion.length}, only orchestrion-ts: ${res.onlyOurs.length}` + (orch.conflicts.length ? `, Orchestrion wrote ${orch.conflicts.length} files twice with different bytes` : '') + '\n');
+  process.stdout.write(`identical: ${res.identical.length}, differing: ${res.differing.length}, only Orchestrion: ${res.onlyOrchestrion.length}, only orchestrion-ts: ${res.onlyOurs.length}` + (res.renamed.length ? `, same bytes under another name: ${res.renamed.length}` : '') + (orch.conflicts.length ? `, Orchestrion wrote ${orch.conflicts.length} files twice with different bytes` : '') + '\n');
   for (const n of res.identical) process.stdout.write(`  same      ${n}\n`);
   for (const n of res.differing) process.stdout.write(`  DIFFERENT ${n}\n`);
   for (const n of res.onlyOrchestrion) process.stdout.write(`  ONLY ORCHESTRION ${n}\n`);
   for (const n of res.onlyOurs) process.stdout.write(`  ONLY OURS ${n}\n`);
+  for (const r of res.renamed) process.stdout.write(`  RENAMED   ${r.ours} (Orchestrion: ${path.posix.basename(r.orchestrion)}), same bytes\n`);
   for (const c of orch.conflicts) process.stdout.write(`  CONFLICT  ${c.name}: ${c.paths.join(' vs ')}\n`);
   if (orch.skipped.length) process.stdout.write(`not compared (Orchestrion's synthetic files): ${orch.skipped.join(', ')}\n`);
   for (const n of res.differing.slice(0, opts.diffs)) {
@@ -320,7 +333,7 @@ async function main() {
     const doc = { module: opts.dir, args: opts.goArgs, work, ours: oursDirs, ...res, conflicts: orch.conflicts, skipped: orch.skipped };
     fs.writeFileSync(opts.json, JSON.stringify(doc, null, 2) + '\n');
   }
-  const ok = res.differing.length === 0 && res.onlyOrchestrion.length === 0 && res.onlyOurs.length === 0 && orch.conflicts.length === 0;
+  const ok = res.differing.length === 0 && res.onlyOrchestrion.length === 0 && res.onlyOurs.length === 0 && res.renamed.length === 0 && orch.conflicts.length === 0;
   process.exitCode = ok ? 0 : 1;
 }
 

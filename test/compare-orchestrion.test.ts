@@ -73,7 +73,13 @@ test('compare: identical after normalisation, differing, missing on either side'
     ['a/y.go', 'Y2\n'],
     ['b/new.go', 'N\n'],
   ]);
-  assert.deepEqual(compare(orch, ours), { identical: ['a/x.go'], differing: ['a/y.go'], onlyOrchestrion: ['a/only.go'], onlyOurs: ['b/new.go'] });
+  assert.deepEqual(compare(orch, ours), { identical: ['a/x.go'], differing: ['a/y.go'], onlyOrchestrion: ['a/only.go'], onlyOurs: ['b/new.go'], renamed: [] });
+  // A file Orchestrion named after its leading //line directive's file: the same bytes, renamed.
+  orch.set('a/grammar.y', { path: 'a/grammar.y', content: '//line grammar.y:1:1\nP\n' });
+  ours.set('a/parser.go', { path: 'a/parser.go', content: '//line grammar.y:1:1\nP\n' });
+  const r = compare(orch, ours);
+  assert.deepEqual(r.renamed, [{ orchestrion: 'a/grammar.y', ours: 'a/parser.go' }]);
+  assert.deepEqual([r.onlyOrchestrion, r.onlyOurs], [['a/only.go'], ['b/new.go']]);
 });
 
 test('the script over given trees (--work, --ours): a report, a unified diff, JSON, and the exit status', () => {
@@ -128,6 +134,10 @@ for (const name of (process.env.ORCHESTRION_COMPARE_CORPORA ?? 'traced').split('
     assert.ok(r.code === 0 || r.code === 1, describeResult(r));
     const doc = JSON.parse(fs.readFileSync(json, 'utf8'));
     assert.ok(doc.identical.length > 0, describeResult(r));
-    assert.deepEqual({ differing: doc.differing, onlyOrchestrion: doc.onlyOrchestrion, onlyOurs: doc.onlyOurs, conflicts: doc.conflicts }, { differing: [], onlyOrchestrion: [], onlyOurs: [], conflicts: [] }, r.stdout);
+    assert.deepEqual(
+      { differing: doc.differing, onlyOrchestrion: doc.onlyOrchestrion, onlyOurs: doc.onlyOurs, renamed: doc.renamed, conflicts: doc.conflicts },
+      { differing: [], onlyOrchestrion: [], onlyOurs: [], renamed: [], conflicts: [] },
+      r.stdout,
+    );
   });
 }

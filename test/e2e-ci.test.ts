@@ -28,6 +28,8 @@ function worker(name: string, remoteURL: string, freshModCache: boolean): Worker
   const base = tempDir(`ci-${name}`);
   const app = path.join(base, 'checkouts', name, 'traced');
   fs.cpSync(path.join(ROOT, 'examples', 'traced'), app, { recursive: true });
+  // Older than the 100 ms a suffix computed from just-changed files is refused for (src/cache/suffix.ts).
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
   const log = path.join(base, 'log.jsonl');
   const exe = path.join(base, 'traced');
   const env = goEnv(path.join(base, 'gocache'), {

@@ -16,19 +16,13 @@
 // dd-trace-go's tracer, contrib/net/http and contrib/database/sql; the plain build imports those
 // integrations by hand, so that every build fetches the same packages. Module downloads are made
 // before the timed builds (CI caches modules on their own).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { argOf, log, median, must, ours, root } from './common.mjs';
 import { BazelRemote } from '../test/bazel-remote.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const ours = path.join(root, 'bin', 'orchestrion');
-const argOf = (name, def) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : def;
-};
 const RUNS = Number(argOf('--runs', '3'));
 const ORCH_VERSION = argOf('--orchestrion', 'v1.12.0');
 const TOOLS = argOf('--tools', 'plain,orchestrion,ts').split(',');
@@ -38,18 +32,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-bench-ci-'));
 process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
 const baseEnv = { ...process.env, GOFLAGS: '', GOTOOLCHAIN: 'local' };
 for (const k of ['ORCHESTRION_JOBSERVER_URL', 'ORCHESTRION_VERSION_SUFFIX', 'ORCHESTRION_LOG_FILE', 'ORCHESTRION_CACHE_DIR', 'GOCACHEPROG', 'ORCHESTRION_REMOTE_CACHE', 'CI']) delete baseEnv[k];
-const log = (msg) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const fmt = (ms) => (Number.isNaN(ms) ? '—' : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
-
-function must(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26, ...opts });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
-  return r.stdout;
-}
 
 function timed(cmd, args, opts) {
   return new Promise((resolve, reject) => {

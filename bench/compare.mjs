@@ -17,18 +17,12 @@
 // process (job server and wasm workers are its threads), packages sent to the wasm injector.
 // Plain builds of A and B import the integrations by hand (the same packages compiled: the physical
 // limit); C's plain build compiles delve alone.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { argOf, log, median, must, ours, root } from './common.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const ours = path.join(root, 'bin', 'orchestrion');
-const argOf = (name, def) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : def;
-};
 const RUNS = Number(argOf('--runs', '3'));
 const CALLS = Number(argOf('--calls', '30'));
 const APPS = argOf('--apps', 'A,B,C').split(',');
@@ -36,19 +30,8 @@ const ORCH_VERSION = argOf('--orchestrion', 'v1.12.0');
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-compare-'));
 process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const baseEnv = { ...process.env, GOFLAGS: '', GOTOOLCHAIN: 'local' };
 for (const k of ['ORCHESTRION_JOBSERVER_URL', 'ORCHESTRION_VERSION_SUFFIX', 'ORCHESTRION_LOG_FILE', 'ORCHESTRION_CACHE_DIR']) delete baseEnv[k];
-const log = (msg) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
-
-function must(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26, ...opts });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
-  return r.stdout;
-}
 
 /**
  * Runs a command; resolves to its wall time and the peak, over time, of the summed RSS of the

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { ConfigError, parseConfigYAML } from '../src/config/load.ts';
 import { fileMayMatch, matchesPackageFilter, packageClause, packageMayMatch } from '../src/config/prefilter.ts';
 import { versionSuffix } from '../src/config/fingerprint.ts';
+import { ORCHESTRION_COMPAT_VERSION, orchestrionVersionOf } from '../src/config/orchestrion-version.ts';
 import { toolGoImports } from '../src/config/toolgo.ts';
 import { BUILTIN_ASPECTS } from '../src/config/builtin.ts';
 import { schemaErrors } from '../src/config/schema.ts';
@@ -144,6 +145,21 @@ test('the version suffix changes with the aspects and not with key order', () =>
   assert.equal(versionSuffix('0.1.0', 'build', b), s);
   assert.notEqual(versionSuffix('0.1.0', 'build', c), s);
   assert.notEqual(versionSuffix('0.1.0', 'other-build', a), s);
+  assert.notEqual(versionSuffix('0.1.0', 'build', a, '', 'v1.11.0'), versionSuffix('0.1.0', 'build', a, '', 'v1.12.0'));
+});
+
+test("the templates' Version is the orchestrion the main module pins, by Orchestrion's rules", () => {
+  const mod = (body: string) => `module example.com/app\n\ngo 1.23\n\n${body}\n`;
+  assert.equal(orchestrionVersionOf(mod('')), ORCHESTRION_COMPAT_VERSION, 'not required: the compatible release');
+  assert.equal(orchestrionVersionOf(mod('require github.com/DataDog/orchestrion v1.10.0')), 'v1.10.0');
+  const block = 'require (\n\tgithub.com/DataDog/dd-trace-go/v2 v2.2.0\n\tgithub.com/DataDog/orchestrion v1.11.1 // indirect\n)';
+  assert.equal(orchestrionVersionOf(mod(block)), 'v1.11.1');
+  assert.equal(orchestrionVersionOf(mod(`${block}\nreplace github.com/DataDog/orchestrion => ../orchestrion`)), 'v1.12.0+dev', 'a directory: a dev build');
+  assert.equal(orchestrionVersionOf(mod(`${block}\nreplace github.com/DataDog/orchestrion => example.com/fork v1.11.9`)), 'v1.11.9');
+  assert.equal(orchestrionVersionOf(mod(`${block}\nreplace github.com/DataDog/orchestrion v1.0.0 => ../o`)), 'v1.11.1', 'replaces another version only');
+  assert.equal(orchestrionVersionOf(mod(`${block}\nreplace (\n\tgithub.com/DataDog/orchestrion v1.11.1 => ../o\n)`)), 'v1.12.0+dev');
+  assert.equal(orchestrionVersionOf('module github.com/DataDog/orchestrion\n'), 'v1.12.0+dev', "orchestrion's own module");
+  assert.equal(orchestrionVersionOf(mod('// require github.com/DataDog/orchestrion v1.1.0')), ORCHESTRION_COMPAT_VERSION);
 });
 
 test('orchestrion.tool.go imports: blank, named, plain, grouped, with comments', () => {

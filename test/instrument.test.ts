@@ -78,6 +78,26 @@ test('examples/hello: the diff and -o bytes are what go build -work -a compiled;
   assert.match(t.stdout, /^\+\/\/line .*\/main\.go:1:1$/m);
 });
 
+test("-o names a woven file as Orchestrion does, after the file a leading //line names, unless two would clash; the build compiles them all", () => {
+  const mod = tempModule('examples/hello');
+  const timed = (name: string) => `package main\n\n//demo:timed\nfunc ${name}() {}\n\nvar _ = ${name}\n`;
+  fs.writeFileSync(path.join(mod, 'parser.go'), `//line grammar.y:1\n${timed('parse')}`);
+  fs.writeFileSync(path.join(mod, 'a.go'), `//line shared.y:1\n${timed('a')}`);
+  fs.writeFileSync(path.join(mod, 'b.go'), `//line shared.y:1\n${timed('b')}`);
+  // Not at its first line: an ordinary comment, the file keeps its name.
+  fs.writeFileSync(path.join(mod, 'lexer.go'), `//line lexer.rl:7\n${timed('lex')}`);
+  const out = tempDir('woven');
+  const r = instrument(mod, ['-json', '-o', out]);
+  assert.equal(r.code, 0, describeResult(r));
+  assert.deepEqual(fs.readdirSync(path.join(out, 'example.com', 'hello')).sort(), ['a.go', 'b.go', 'grammar.y', 'lexer.go', 'main.go']);
+  const report = JSON.parse(r.stdout) as JsonReport;
+  const parser = report.packages[0]!.files.find((f) => f.name === 'example.com/hello/parser.go')!;
+  assert.equal(parser.woven, path.join(out, 'example.com', 'hello', 'grammar.y'));
+  assert.match(fs.readFileSync(parser.woven, 'utf8'), /^\/\/line grammar\.y:1:1\npackage main\n/);
+  const b = run(BIN, ['go', 'build', '-o', path.join(tempDir('out'), 'hello'), '.'], { cwd: mod, env });
+  assert.equal(b.code, 0, describeResult(b));
+});
+
 test('-tags decides which files are considered, as for the compiler', () => {
   const mod = tempModule('examples/hello');
   fs.writeFileSync(path.join(mod, 'special.go'), '//go:build special\n\npackage main\n\n//demo:timed\nfunc special() {}\n\nvar _ = special\n');

@@ -72,6 +72,10 @@ type File struct {
 	// in order, the aspect whose template produced the code that follows it
 	// ("" when unknown); absent when unknown for the file.
 	Generated []string `json:"generated,omitempty"`
+	// ParsedAs is the name the file was parsed under when a leading `//line`
+	// directive named another file (absent otherwise). Orchestrion names the
+	// woven file after its base name.
+	ParsedAs string `json:"parsedAs,omitempty"`
 }
 
 // Reference kinds.

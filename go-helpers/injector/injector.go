@@ -213,7 +213,11 @@ func (r *run) instrument() {
 		if out == nil {
 			continue
 		}
-		r.resp.Files = append(r.resp.Files, api.File{Path: f.path, Content: string(out), Generated: file.Generated})
+		woven := api.File{Path: f.path, Content: string(out), Generated: file.Generated}
+		if f.name != f.path {
+			woven.ParsedAs = f.name
+		}
+		r.resp.Files = append(r.resp.Files, woven)
 		for _, ref := range file.Refs.List() {
 			kind := api.KindRelocation
 			if ref.Kind == typed.ImportStatement {

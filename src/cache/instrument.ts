@@ -5,7 +5,7 @@
 // mode sharing packages) would otherwise weave runtime, net/http, … again, seconds each.
 //
 // Key (sha256): format, tool build ID, import path, language version, GOOS/GOARCH, test-main flag,
-// root module, the kept aspects (canonical JSON), whether the injector's verdicts are asked for
+// root module, the templates' Version, the kept aspects (canonical JSON), whether the injector's verdicts are asked for
 // (`instrument -explain`), each file's name and content, and for each import the export data
 // (`__.PKGDEF`) of its archive. No absolute path is in the key: archive paths change from build to
 // build and are left out; a file counts as (index of its directory, base name), so a package at
@@ -22,7 +22,7 @@ import { readMember } from '../toolexec/archive.ts';
 import type { InstrumentResult } from '../jobserver/protocol.ts';
 import { userCacheDir } from './dir.ts';
 
-const FORMAT = 2;
+const FORMAT = 3;
 
 export interface InstrumentInputs {
   toolBuildID: string;
@@ -32,6 +32,8 @@ export interface InstrumentInputs {
   goarch: string;
   testMain: boolean;
   rootModule: string;
+  /** The templates' `Version`. */
+  orchestrionVersion: string;
   aspects: unknown[];
   files: { path: string; content: string }[];
   importcfg: ImportConfig;
@@ -43,7 +45,7 @@ export function instrumentCacheKey(i: InstrumentInputs): string {
   const h = createHash('sha256');
   const field = (s: string) => h.update(s).update('\0');
   field(`orchestrion-ts instrument ${FORMAT}`);
-  for (const s of [i.toolBuildID, i.importPath, i.lang, i.goos, i.goarch, String(i.testMain), i.rootModule, canonicalJSON(i.aspects)]) field(s);
+  for (const s of [i.toolBuildID, i.importPath, i.lang, i.goos, i.goarch, String(i.testMain), i.rootModule, i.orchestrionVersion, canonicalJSON(i.aspects)]) field(s);
   if (i.explain) field('explain');
   const dirs = sourceDirs(i.files.map((f) => f.path));
   for (const f of i.files) field(`${dirs.indexOf(path.dirname(f.path))}/${path.basename(f.path)}`), field(f.content);

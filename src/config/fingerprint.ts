@@ -17,10 +17,13 @@ export function canonicalJSON(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** `orchestrion@<version>;<fingerprint>` for a tool identity, a set of aspects and the fingerprint of what they inject. */
-export function versionSuffix(version: string, toolBuildID: string, aspects: Aspect[], injectables = ''): string {
+/**
+ * `orchestrion@<version>;<fingerprint>` for a tool identity, a set of aspects, the fingerprint of
+ * what they inject and the templates' `Version` (which woven code may hold).
+ */
+export function versionSuffix(version: string, toolBuildID: string, aspects: Aspect[], injectables = '', templateVersion = ''): string {
   const h = createHash('sha512');
-  h.update(`orchestrion-ts\0${version}\0${toolBuildID}\0`);
+  h.update(`orchestrion-ts\0${version}\0${toolBuildID}\0${templateVersion}\0`);
   h.update(canonicalJSON(aspects));
   h.update(`\0${injectables}`);
   return `orchestrion@v${version};${h.digest('base64url')}`;

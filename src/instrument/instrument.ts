@@ -13,7 +13,7 @@ import { Client } from '../jobserver/client.ts';
 import { JOBSERVER_ENV, VERSION_SUFFIX_ENV, type AspectVerdict, type SyntheticReference } from '../jobserver/protocol.ts';
 import { makeJobDir, runtimeDir, sweepRuntimeDir } from '../jobserver/runtime-dir.ts';
 import { JobServer } from '../jobserver/server.ts';
-import { weave } from '../toolexec/weave.ts';
+import { weave, type WovenFile } from '../toolexec/weave.ts';
 import { PROJECT_ROOT } from '../version.ts';
 import { goEnv, rootFromGoMod } from '../wrapper/goenv.ts';
 import { cgoFileName, compiledFiles, exportData, importConfigFor, langFor, listPackages, type ListedPackage } from './golist.ts';
@@ -220,11 +220,12 @@ async function weavePackage(client: Client, p: ListedPackage, ctx: WeaveContext)
     references: w.result.references,
     ...(ctx.opts.explain ? { explain: w.result.explain } : {}),
   };
+  const outNames = outputNames(w.files);
   for (const f of w.files) {
     const name = `${p.ImportPath}/${path.basename(f.original)}`;
     let woven: string | null = null;
     if (ctx.opts.outDir) {
-      woven = path.join(ctx.opts.outDir, p.ImportPath, path.basename(f.original));
+      woven = path.join(ctx.opts.outDir, p.ImportPath, outNames.get(f.original)!);
       fs.mkdirSync(path.dirname(woven), { recursive: true });
       fs.writeFileSync(woven, f.content);
     }
@@ -232,6 +233,27 @@ async function weavePackage(client: Client, p: ListedPackage, ctx: WeaveContext)
     report.files.push({ path: cached.get(f.original) ?? f.original, name, woven, diff: unifiedDiff(original, f.content, `a/${name}`, `b/${name}`), content: f.content });
   }
   return report;
+}
+
+/**
+ * The names `-o` writes the woven files under: Orchestrion's, the base name of the file each was
+ * parsed as (a leading `//line grammar.y:1` names it `grammar.y`), so its output and ours compare
+ * file by file; the original's base name where two files would get the same one (Orchestrion then
+ * loses one of them).
+ */
+function outputNames(files: WovenFile[]): Map<string, string> {
+  const wanted = files.map((f) => path.basename(f.parsedAs ?? f.original));
+  const count = new Map<string, number>();
+  for (const n of [...wanted, ...files.map((f) => path.basename(f.original))]) count.set(n, (count.get(n) ?? 0) + 1);
+  return new Map(
+    files.map((f, i) => {
+      const own = path.basename(f.original);
+      const name = wanted[i]!;
+      // Unique unless it is the file's own name, or it clashes with another woven file's.
+      const clash = name !== own && (count.get(name) ?? 0) > 1;
+      return [f.original, clash ? own : name];
+    }),
+  );
 }
 
 function readBuildID(distDir: string): string | undefined {

@@ -123,9 +123,10 @@ export interface GeneratedOrigin {
 export interface InstrumentResult {
   /**
    * Only modified files: original path → new content; `generated`, when known, the aspect (id and
-   * orchestrion.yml) of each `//line <generated>:1` directive of the content, in order.
+   * orchestrion.yml) of each `//line <generated>:1` directive of the content, in order;
+   * `parsedAs`, the name a leading `//line` directive gave the file, when one did.
    */
-  files: { path: string; content: string; generated?: GeneratedOrigin[] }[];
+  files: { path: string; content: string; generated?: GeneratedOrigin[]; parsedAs?: string }[];
   references: SyntheticReference[];
   /** Minimum Go language level the injected code requires ("" for none). */
   langLevel: string;

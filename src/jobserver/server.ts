@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import type * as net from 'node:net';
 import type { Duplex } from 'node:stream';
 import * as path from 'node:path';
+import { orchestrionVersionAt } from '../config/orchestrion-version.ts';
 import { ConfigError, loadConfig, type LoadedConfig, type SchemaMode, type SourcedAspect } from '../config/load.ts';
 import { versionSuffix } from '../config/fingerprint.ts';
 import { specialCase } from '../config/specialcase.ts';
@@ -68,6 +69,8 @@ export interface Prepared {
 interface ConfigState extends Prepared {
   signature: string;
   config: LoadedConfig;
+  /** The templates' `Version` (go.mod is among the config's files: a new pin reloads it). */
+  orchestrionVersion: string;
 }
 
 export class JobServer {
@@ -256,9 +259,10 @@ export class JobServer {
     const goEnv = { ...process.env, GOFLAGS: stripToolexec(process.env.GOFLAGS) };
     const config = await loadConfig(this.opts.root, goEnv, { schema: this.opts.schema ?? 'off' });
     const sig = signature(config.files);
+    const orchestrionVersion = orchestrionVersionAt(this.opts.root);
     if (knownSuffix !== undefined) {
       logEvent('config.load', { root: this.opts.root, aspects: config.aspects.length, suffix: knownSuffix, cached: true });
-      return { signature: sig, config, suffix: knownSuffix, inputs: config.files };
+      return { signature: sig, config, orchestrionVersion, suffix: knownSuffix, inputs: config.files };
     }
     if (config.aspects.length > 0) {
       const res = await (await this.pool(tc)).validate({ aspects: config.aspects.map((a) => a.aspect) });
@@ -276,14 +280,15 @@ export class JobServer {
       toolBuildID(helpersHash()),
       config.aspects.map((a) => a.aspect),
       injectables.hash,
+      orchestrionVersion,
     );
     logEvent('config.load', { root: this.opts.root, aspects: config.aspects.length, suffix });
-    return { signature: sig, config, suffix, inputs: [...config.files, ...injectables.inputs] };
+    return { signature: sig, config, orchestrionVersion, suffix, inputs: [...config.files, ...injectables.inputs] };
   }
 
   private async instrument(p: InstrumentParams): Promise<InstrumentResult> {
     const tc = toolchainOfTool(p.tool);
-    const { config } = await this.currentConfig(tc);
+    const { config, orchestrionVersion } = await this.currentConfig(tc);
     // With `explain`, the verdict of every aspect the job server itself rules out.
     const explain = p.explain ? new Explanation(config.aspects) : undefined;
     const none = (): InstrumentResult => ({ files: [], references: [], langLevel: '', errors: [], skipped: true, ...(explain && { explain: explain.verdicts() }) });
@@ -330,6 +335,7 @@ export class JobServer {
       goarch: p.goarch,
       testMain: pkgCtx.testMain,
       rootModule: this.rootModule,
+      orchestrionVersion,
       aspects: kept.map((a) => a.aspect),
       files: p.files.map((f, i) => ({ path: f, content: contents[i]! })),
       importcfg,
@@ -345,13 +351,13 @@ export class JobServer {
       return explain ? explained(cached, kept, explain) : cached;
     }
     this.stats.instrumented++;
-    const answer = await this.instrumentInPool(tc, p, kept, pkgCtx.testMain, explain !== undefined);
+    const answer = await this.instrumentInPool(tc, p, kept, pkgCtx.testMain, orchestrionVersion, explain !== undefined);
     // The aspects' configuration files are not in the key: kept out of the entry, set on reading.
     writeInstrumentResult(key, dirs, withConfigFiles(answer, []));
     return explain ? explained(answer, kept, explain) : answer;
   }
 
-  private async instrumentInPool(tc: Toolchain, p: InstrumentParams, kept: SourcedAspect[], testMain: boolean, explain: boolean): Promise<PoolAnswer> {
+  private async instrumentInPool(tc: Toolchain, p: InstrumentParams, kept: SourcedAspect[], testMain: boolean, orchestrionVersion: string, explain: boolean): Promise<PoolAnswer> {
     const res = await (await this.pool(tc)).instrument({
       importPath: p.importPath,
       goVersion: p.lang,
@@ -362,7 +368,7 @@ export class JobServer {
       aspects: kept.map((a) => a.aspect),
       testMain,
       rootModulePath: this.rootModule,
-      orchestrionVersion: `v${toolVersion()}`,
+      orchestrionVersion,
       ignoreSpecialCases: true,
       ...(explain && { explain: true }),
     });

@@ -90,6 +90,8 @@ export interface WovenFile {
   content: string;
   /** The aspect of each `//line <generated>:1` region of `content`, in order, when known. */
   generated?: GeneratedOrigin[];
+  /** The name a leading `//line` directive gave the file, when one did. */
+  parsedAs?: string;
 }
 
 export interface Weaving {
@@ -150,7 +152,15 @@ export async function weave(client: Client, req: WeaveRequest): Promise<Weaving>
       if (!modified) continue;
       const woven = path.join(dir, path.basename(file));
       fs.writeFileSync(woven, modified.content);
-      weaving.files.push({ original: file, woven, content: modified.content, ...(modified.generated ? { generated: modified.generated } : {}) });
+      // Named after the original, not after a leading //line's target as Orchestrion does: two
+      // files of a package may name the same one, and the compiler would get one of them twice.
+      weaving.files.push({
+        original: file,
+        woven,
+        content: modified.content,
+        ...(modified.generated ? { generated: modified.generated } : {}),
+        ...(modified.parsedAs ? { parsedAs: modified.parsedAs } : {}),
+      });
     }
     if (res.langLevel && req.lang && compareGoVersions(res.langLevel, req.lang) > 0) weaving.lang = res.langLevel;
   }

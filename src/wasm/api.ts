@@ -59,8 +59,11 @@ export interface WasmDiagnostic {
 
 export interface InstrumentResponse {
   apiVersion: number;
-  /** `generated`: the aspect of each `//line <generated>:1` directive of the content, in order. */
-  files: { path: string; content: string; generated?: string[] }[] | null;
+  /**
+   * `generated`: the aspect of each `//line <generated>:1` directive of the content, in order;
+   * `parsedAs`: the name a leading `//line` directive gave the file (absent when none did).
+   */
+  files: { path: string; content: string; generated?: string[]; parsedAs?: string }[] | null;
   references: { path: string; kind: 'import' | 'relocation'; aspect: string }[] | null;
   langLevel: string;
   errors: WasmDiagnostic[] | null;

@@ -87,6 +87,29 @@ function isPattern(w: string): boolean {
   return w.startsWith('.') || w.startsWith('/') || w.includes('/') || w.endsWith('.go');
 }
 
+/** Flags of go build, run and test that take a value besides LONG's (`-o out`, `-run X`, …). */
+const VALUED = new Set([
+  'C', 'o', 'p', 'exec', 'run', 'skip', 'bench', 'benchtime', 'count', 'cpu', 'parallel', 'timeout', 'shuffle', 'fuzz', 'fuzztime', 'fuzzminimizetime', 'list', 'vet',
+  'coverprofile', 'cpuprofile', 'memprofile', 'memprofilerate', 'blockprofile', 'blockprofilerate', 'mutexprofile', 'mutexprofilefraction', 'trace', 'outputdir',
+]);
+
+/**
+ * The words after the flags of `<subcommand> args…`: the packages (and, for run and test, what
+ * follows them), where cmd/go's flag parsing stops at the first word that is not a flag.
+ */
+export function goPositionals(subcommandArgs: string[]): string[] {
+  const words = subcommandArgs.slice(1);
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === '--') return words.slice(i + 1);
+    if (!w.startsWith('-') || w === '-') return words.slice(i);
+    const body = w.replace(/^--?/, '');
+    if (body.includes('=')) continue;
+    if (LONG.has(body) || VALUED.has(body)) i++;
+  }
+  return [];
+}
+
 /** The flags as arguments for a child `go` command: without -a (never force rebuilds) and -toolexec (set by the caller). */
 export function childBuildArgs(flags: GoFlags): string[] {
   const out: string[] = [];

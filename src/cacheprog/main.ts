@@ -1,6 +1,7 @@
 // `orchestrion cacheprog` (dist/cacheprog.cjs, chosen by bin/orchestrion without oclif): a
 // GOCACHEPROG program. go starts one per go process, nested ones included, and waits for its
 // handshake, so the handshake is written before anything else is set up.
+import * as fs from 'node:fs';
 import { parseCacheProgArgs, USAGE, UsageError, type CacheProgArgs } from './args.ts';
 import { CacheProg } from './cacheprog.ts';
 import { LocalStore } from './local.ts';
@@ -38,6 +39,21 @@ function warn(kind: string, message: string): void {
 
 process.stdout.on('error', () => process.exit(1)); // go is gone
 
+/**
+ * Ends the process once everything is answered. go waits for our stdout to close, not for our exit
+ * (cmd/go/internal/cache/prog.go), and Node's own teardown can deadlock in rare cases (a V8 worker
+ * thread joined at exit, nodejs/node#54918: seen twice in bench runs, each a build that never
+ * ended): so stdout is closed first, and a build goes on whatever the teardown does.
+ */
+function exit(): void {
+  try {
+    fs.closeSync(1);
+  } catch {
+    // already closed
+  }
+  process.exit(0);
+}
+
 async function start(): Promise<void> {
   const local = new LocalStore(args.dir);
   let remote;
@@ -59,8 +75,8 @@ async function start(): Promise<void> {
     ended = true;
     local.maybeTrim();
     if (statsDir) writeCounters(statsDir, counters);
-    if (last) process.stdout.write(responseLine(last), () => process.exit(0));
-    else process.exit(0);
+    if (last) process.stdout.write(responseLine(last), exit);
+    else exit();
   };
   const prog = new CacheProg({
     local,

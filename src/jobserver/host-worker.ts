@@ -31,6 +31,16 @@ export class ServerHost {
     return this.server.prepare(tc);
   }
 
+  /** Resolves an earlier build's package sets ahead of the requests (JobServer.prefetch). */
+  prefetch(sets: string[][]): void {
+    void this.server?.prefetch(sets);
+  }
+
+  /** The package sets this build's toolexec calls asked to resolve. */
+  resolveRequests(): string[][] {
+    return this.server?.resolveRequests() ?? [];
+  }
+
   async stats(): Promise<StatsResult | undefined> {
     return this.server?.statsSnapshot();
   }

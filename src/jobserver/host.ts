@@ -25,6 +25,13 @@ export interface HostedServer {
   stop(graceMs?: number): Promise<void>;
   /** The server's counters, if it started. */
   stats(): Promise<StatsResult | undefined>;
+  /**
+   * Starts the server after `delayMs` (unless stopped before) and has it resolve `sets` ahead of
+   * the requests. The delay keeps a warm no-op build, which ends sooner, from paying for it.
+   */
+  prefetch(sets: string[][], delayMs: number): void;
+  /** The package sets this build's toolexec calls asked to resolve (none if the server never started). */
+  resolveRequests(): Promise<string[][]>;
 }
 
 /** `workerFile` is dist/jobserver/host-worker.js. */
@@ -55,6 +62,7 @@ export async function startHostedServer(opts: ServerOptions, workerFile: string)
       () => socket.destroy(),
     );
   });
+  let prefetchTimer: NodeJS.Timeout | undefined;
   return {
     url: `unix:${socketPath}`,
     host,
@@ -62,7 +70,22 @@ export async function startHostedServer(opts: ServerOptions, workerFile: string)
       const remote = started && (await started.catch(() => undefined));
       return remote ? remote.stats() : undefined;
     },
+    prefetch(sets, delayMs) {
+      if (sets.length === 0) return;
+      prefetchTimer = setTimeout(() => {
+        host().then(
+          (remote) => remote.prefetch(sets),
+          () => {}, // the build's own requests will report a server that cannot start
+        );
+      }, delayMs);
+      prefetchTimer.unref();
+    },
+    async resolveRequests() {
+      const remote = started && (await started.catch(() => undefined));
+      return remote ? remote.resolveRequests() : [];
+    },
     async stop(graceMs) {
+      clearTimeout(prefetchTimer);
       // Toolexec calls still connected (orphans of a go killed by a signal) must not hold the
       // listener open: close() waits for every connection to end.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

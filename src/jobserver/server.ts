@@ -58,6 +58,9 @@ export interface ServerOptions {
   schema?: SchemaMode;
 }
 
+/** A resolution started before anyone asked for it (`prefetch`), named as the recording names it. */
+const PREFETCH = '(prefetch)';
+
 /** What `prepare` answers: the suffix, and the files and directories it was computed from. */
 export interface Prepared {
   suffix: string;
@@ -132,6 +135,7 @@ export class JobServer {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     for (const s of this.sockets) s.destroy();
     // Their compiles fail once the server is gone: they would only keep building for nothing.
     for (const c of this.children) c.kill('SIGTERM');
@@ -388,6 +392,9 @@ export class JobServer {
   }
 
   private readonly resolutions = new Map<string, Promise<Record<string, string>>>();
+  /** The package sets toolexec calls asked for (not prefetches), by resolution key, in order. */
+  private readonly asked = new Map<string, string[]>();
+  private closing = false;
   /** Child builds running; close() kills them, so that none outlives the server. */
   private readonly children = new Set<ResultPromise>();
 
@@ -401,6 +408,7 @@ export class JobServer {
     for (const pkg of p.packages) if (chain.includes(pkg)) throw new Error(cycleMessage(chain, pkg));
     const pkgs = [...new Set(p.packages)].sort();
     const key = pkgs.join('\0');
+    if (p.importPath !== PREFETCH && !this.asked.has(key)) this.asked.set(key, pkgs);
     let r = this.resolutions.get(key);
     if (!r) {
       const t0 = performance.now();
@@ -411,6 +419,31 @@ export class JobServer {
       this.resolutions.set(key, r);
     }
     return r;
+  }
+
+  /**
+   * The package sets toolexec calls asked to resolve, in order of first request: what a later build
+   * of the same packages will likely ask again (the wrapper keeps them as a hint for `prefetch`).
+   */
+  resolveRequests(): string[][] {
+    return [...this.asked.values()];
+  }
+
+  /**
+   * Resolves `sets` (an earlier build's `resolveRequests`) one after the other before anyone asks,
+   * so that their child builds overlap go's own work: on a CI worker whose every action is in the
+   * shared cache, the link's child build was otherwise the last serial step. A set is resolved
+   * exactly as the same request would be (same key, same child build), so a wrong guess costs only
+   * the work; a failure is not kept, and the real request retries and reports it. Not under -work,
+   * where a child's WORK goes inside the requesting build's.
+   */
+  async prefetch(sets: string[][]): Promise<void> {
+    if (parseGoFlags(this.opts.goArgs ?? ['build'], process.env.GOFLAGS ?? '').short.has('work')) return;
+    for (const packages of sets) {
+      if (this.closing) return;
+      logEvent('resolve.prefetch', { packages });
+      await this.resolve({ importPath: PREFETCH, chain: [], packages }).catch((err: unknown) => logEvent('resolve.prefetch-failed', { packages, error: String(err) }));
+    }
   }
 
   /**

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { toolexecInvocation } from '../gocommand.ts';
-import { childBuildArgs, parseGoFlags, stripToolexec } from '../goflags.ts';
+import { childBuildArgs, goPositionals, parseGoFlags, stripToolexec } from '../goflags.ts';
 import { startHostedServer, type HostedServer } from '../jobserver/host.ts';
 import { JOBSERVER_ENV, VERSION_SUFFIX_ENV } from '../jobserver/protocol.ts';
 import { makeJobDir, runtimeDir, sweepRuntimeDir } from '../jobserver/runtime-dir.ts';
@@ -17,6 +17,13 @@ import { readSuffix, suffixCacheKey, writeSuffix } from '../cache/suffix.ts';
 import { reportCacheStats, STATS_ENV } from '../cacheprog/stats.ts';
 import { emitOverhead, overheadReport, type OverheadReport } from './overhead.ts';
 import { sharedSuffix } from './shared-suffix.ts';
+import { hintTarget, readLocalHint, sameSets, writeLocalHint, type ResolveHint } from '../cache/resolve-hint.ts';
+
+/**
+ * How long go runs before the job server starts the child builds a resolve hint names: a warm
+ * no-op build ends sooner and pays nothing; any build that compiles or links runs longer.
+ */
+const PREFETCH_DELAY_MS = 150;
 
 export interface WrapperOptions {
   /** The orchestrion executable go runs as `-toolexec` (bin/orchestrion). */
@@ -64,9 +71,9 @@ async function runInstrumented(argv: string[], opts: WrapperOptions, interrupts:
   let suffixSource: OverheadReport['suffix'] = suffix !== undefined ? 'cache' : 'computed';
   logEvent('wrapper.suffix', { cached: suffix !== undefined });
   // Not here: maybe another machine computed it, for a cache shared through GOCACHEPROG.
-  const shared = suffix === undefined && tool ? sharedSuffix(process.env, ge, root, { tool, ...flags }) : undefined;
+  const shared = tool ? sharedSuffix(process.env, ge, root, { tool, ...flags }) : undefined;
   const sharedStart = Date.now();
-  const fromShared = shared?.lookup();
+  const fromShared = suffix === undefined ? shared?.lookup() : undefined;
   interrupts.check();
   const runtime = runtimeDir((message) => process.stderr.write(`orchestrion: warning: ${message}\n`));
   // What builds killed with SIGKILL left behind (their owner process is gone).
@@ -108,11 +115,21 @@ async function runInstrumented(argv: string[], opts: WrapperOptions, interrupts:
       if (key) writeSuffix(key, suffix, prepared.inputs, since);
       await shared?.store(suffix, prepared.inputs, since);
     }
+    // What the last build of these packages resolved: from this machine, else (a fresh CI worker)
+    // from whoever stored the suffix it found.
+    const target = hintTarget(inv.args, goPositionals(inv.args));
+    let hint: ResolveHint | undefined = key ? readLocalHint(key, target, suffix) : undefined;
+    if (!hint && suffixSource === 'shared') hint = await shared?.lookupHint(target, suffix).catch(() => undefined);
+    // Only the last set: the link's (or main's compile's), what is left on the critical path when
+    // every compile is cached. Earlier ones belong to compiles that are cached then, and their
+    // child builds would only compete with the linker for the cores (measured: docs/PERFORMANCE.md).
+    if (hint) server.prefetch(hint.sets.slice(-1), PREFETCH_DELAY_MS);
     await shared?.close();
-    logEvent('wrapper.go', { suffix });
+    logEvent('wrapper.go', { suffix, prefetch: hint?.sets.length ?? 0 });
     const goStart = performance.now();
     code = await runGo(inv.args, { ...process.env, [JOBSERVER_ENV]: server.url, [VERSION_SUFFIX_ENV]: suffix }, interrupts);
     const goMs = performance.now() - goStart;
+    if (code === 0) await keepHint(server, { key, target, suffix, hint, shared });
     reportCacheStats(cacheStats, inv.args, process.env, process.stderr);
     const stats = await server.stats().catch(() => undefined);
     const report = overheadReport(stats, { suffix: suffixSource, setupMs: goStart - t0, goMs, peakRSSKiB: process.resourceUsage().maxRSS });
@@ -125,6 +142,19 @@ async function runInstrumented(argv: string[], opts: WrapperOptions, interrupts:
     logEvent('wrapper.exit', { maxRSSKiB: process.resourceUsage().maxRSS, signal: interrupts.received });
   }
   return code;
+}
+
+/** Stores what this build resolved as the next one's hint, where it differs from the hint it had. */
+async function keepHint(
+  server: HostedServer,
+  h: { key: string | undefined; target: object; suffix: string; hint: ResolveHint | undefined; shared: ReturnType<typeof sharedSuffix> },
+): Promise<void> {
+  const sets = await server.resolveRequests().catch(() => []);
+  if (sets.length === 0 || (h.hint && sameSets(h.hint.sets, sets))) return;
+  const hint = { suffix: h.suffix, sets };
+  if (h.key) writeLocalHint(h.key, h.target, hint);
+  await h.shared?.storeHint(h.target, hint).catch(() => {});
+  logEvent('wrapper.hint', { sets: sets.length });
 }
 
 const HANDLED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;

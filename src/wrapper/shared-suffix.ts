@@ -1,5 +1,6 @@
 // The wrapper's use of the shared suffix (src/cache/suffix-share.ts): looked up through the
 // build's GOCACHEPROG when the local suffix cache has nothing, stored there once computed.
+import { decodeHint, encodeHint, type ResolveHint } from '../cache/resolve-hint.ts';
 import { sharedSuffixActionID, sharedSuffixEntry, suffixFromSharedEntry } from '../cache/suffix-share.ts';
 import { changedSince } from '../cache/suffix.ts';
 import { startCacheClient, type CacheClient } from '../cacheprog/client.ts';
@@ -11,6 +12,10 @@ export interface SharedSuffix {
   lookup(): Promise<{ suffix: string; inputs: string[] } | undefined>;
   /** Stores a suffix computed from `inputs`, unless one changed since `since` (ms). */
   store(suffix: string, inputs: string[], since: number): Promise<void>;
+  /** The resolve hint (src/cache/resolve-hint.ts) stored for `target` under `suffix`, if any. */
+  lookupHint(target: object, suffix: string): Promise<ResolveHint | undefined>;
+  storeHint(target: object, hint: ResolveHint): Promise<void>;
+  /** Ends the GOCACHEPROG session; a later call starts another. */
   close(): Promise<void>;
 }
 
@@ -22,10 +27,12 @@ export interface SharedSuffix {
 export function sharedSuffix(env: NodeJS.ProcessEnv, ge: GoEnv, root: string, parts: Record<string, unknown>): SharedSuffix | undefined {
   const prog = env.GOCACHEPROG;
   if (!prog || (ge.GOWORK !== '' && ge.GOWORK !== 'off')) return undefined;
+  const goenv = { GOVERSION: ge.GOVERSION, GOOS: ge.GOOS, GOARCH: ge.GOARCH, CGO_ENABLED: ge.CGO_ENABLED, GOFLAGS: ge.GOFLAGS, GOEXPERIMENT: ge.GOEXPERIMENT };
   const actionID = sharedSuffixActionID(
-    { ...parts, goenv: { GOVERSION: ge.GOVERSION, GOOS: ge.GOOS, GOARCH: ge.GOARCH, CGO_ENABLED: ge.CGO_ENABLED, GOFLAGS: ge.GOFLAGS, GOEXPERIMENT: ge.GOEXPERIMENT } },
+    { ...parts, goenv },
     root,
   );
+  const hintID = (target: object) => sharedSuffixActionID({ ...parts, goenv, resolveHint: target }, root);
   let client: CacheClient | undefined;
   const connect = () => (client ??= startCacheClient(prog, env));
   return {
@@ -40,8 +47,19 @@ export function sharedSuffix(env: NodeJS.ProcessEnv, ge: GoEnv, root: string, pa
       if (changedSince(inputs, since)) return;
       await connect()?.put(actionID, sharedSuffixEntry(suffix, inputs, root, ge.GOMODCACHE));
     },
+    async lookupHint(target, suffix) {
+      const body = await connect()?.get(hintID(target));
+      const hint = body && decodeHint(body, suffix);
+      logEvent('wrapper.shared-hint', { found: body !== undefined, used: hint !== undefined });
+      return hint || undefined;
+    },
+    async storeHint(target, hint) {
+      await connect()?.put(hintID(target), encodeHint(hint));
+    },
     async close() {
-      await client?.close();
+      const c = client;
+      client = undefined;
+      await c?.close();
     },
   };
 }

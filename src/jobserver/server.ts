@@ -26,6 +26,7 @@ import { listenUnix } from './listen.ts';
 import { rootModulePath } from './moduleroot.ts';
 import {
   JOBSERVER_ENV,
+  VERSION_SUFFIX_ENV,
   RESOLVE_CHAIN_ENV,
   checkRequest,
   encode,
@@ -231,6 +232,12 @@ export class JobServer {
       this.pools.set(tc.goroot, p);
     }
     return p;
+  }
+
+  /** The suffix of the configuration as loaded, else the one the build started with, if any. */
+  private async buildSuffix(): Promise<string | undefined> {
+    if (this.configState) return (await this.configState.catch(() => undefined))?.suffix;
+    return this.knownSuffixUnused ? this.opts.knownSuffix : undefined;
   }
 
   /** The loaded configuration; with `recheck`, reloaded when one of its files changed on disk. */
@@ -468,6 +475,12 @@ export class JobServer {
     // for compiles in progress), so that a cycle reads `p -> injected -> p`.
     const childChain = [...chain, INJECTED + pkgs.join(', ')];
     const env: NodeJS.ProcessEnv = { ...process.env, GOFLAGS: stripToolexec(process.env.GOFLAGS), [JOBSERVER_ENV]: this.url, [RESOLVE_CHAIN_ENV]: JSON.stringify(childChain) };
+    // The suffix the build runs with, when known: the child's `-V=full` calls are then answered by
+    // bin/orchestrion itself, and a child build whose every action is cached never waits for the
+    // configuration to load (a second on a CI worker, measured). Same keys as the parent's.
+    const suffix = await this.buildSuffix();
+    if (suffix !== undefined) env[VERSION_SUFFIX_ENV] = suffix;
+    else delete env[VERSION_SUFFIX_ENV];
     delete env.TOOLEXEC_IMPORTPATH;
     logEvent('resolve.start', { packages: pkgs, chain });
     const t0 = Date.now();

@@ -10,11 +10,16 @@
 //      orchestrion.tool.go importing dd-trace-go's tracer, contrib/net/http, contrib/database/sql;
 //   B  the same app with orchestrion.tool.go importing dd-trace-go's orchestrion/all/v2;
 //   C  github.com/go-delve/delve (a real module: 65 packages of its own, 341 with dependencies, no
-//      cgo on linux, one of Orchestrion's own benchmark apps) pinned to orchestrion/all/v2, `go build ./...`.
+//      cgo on linux, one of Orchestrion's own benchmark apps) pinned to orchestrion/all/v2, `go build ./...`;
+//   D  bench/apps/nethttp: net/http server and client with dd-trace-go's tracer and contrib/net/http,
+//      //dd:span functions in a leaf package, no cgo: nothing hides the cost of the tracer and its weaving.
 // Per app and tool: cold build (fresh GOCACHE; for orchestrion-ts a fresh ORCHESTRION_CACHE_DIR too),
 // warm no-op rebuild (3 per run), rebuild after changing one leaf file; for orchestrion-ts also a
 // cold build with a fresh GOCACHE but its instrumentation cache kept, peak RSS of the `orchestrion go`
 // process (job server and wasm workers are its threads), packages sent to the wasm injector.
+// Peak RSS is sampled every 100 ms twice: the tool's long-lived processes only, and all of its
+// processes together (per-call toolexec processes at their concurrency). Figures are medians, with
+// the spread (min–max) of the runs.
 // Plain builds of A and B import the integrations by hand (the same packages compiled: the physical
 // limit); C's plain build compiles delve alone.
 import { spawn } from 'node:child_process';
@@ -25,7 +30,7 @@ import { argOf, log, median, must, ours, root } from './common.mjs';
 
 const RUNS = Number(argOf('--runs', '3'));
 const CALLS = Number(argOf('--calls', '30'));
-const APPS = argOf('--apps', 'A,B,C').split(',');
+const APPS = argOf('--apps', 'A,B,C,D').split(',');
 const ORCH_VERSION = argOf('--orchestrion', 'v1.12.0');
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-compare-'));
@@ -38,33 +43,39 @@ for (const k of ['ORCHESTRION_JOBSERVER_URL', 'ORCHESTRION_VERSION_SUFFIX', 'ORC
  * processes `serverOf(argv)` selects (the tool's own long-lived processes: `orchestrion go` and
  * any server it starts, not its per-call toolexec processes).
  */
-function timed(cmd, args, opts, serverOf = () => false) {
+function timed(cmd, args, opts, serverOf = () => false, allOf = () => false) {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
     const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (b) => (stderr += b));
     let peakKiB = 0;
+    let peakAllKiB = 0;
     const poll = setInterval(() => {
       let sum = 0;
+      let all = 0;
       for (const pid of fs.readdirSync('/proc')) {
         if (!/^\d+$/.test(pid)) continue;
         try {
           const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-          if (!serverOf(argv)) continue;
+          const server = serverOf(argv);
+          if (!server && !allOf(argv)) continue;
           const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-          if (m) sum += Number(m[1]);
+          if (!m) continue;
+          if (server) sum += Number(m[1]);
+          all += Number(m[1]);
         } catch {
           // exited meanwhile
         }
       }
       peakKiB = Math.max(peakKiB, sum);
+      peakAllKiB = Math.max(peakAllKiB, all);
     }, 100);
     child.on('close', (code) => {
       clearInterval(poll);
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       if (code !== 0) reject(new Error(`${cmd} ${args.join(' ')} in ${opts.cwd} failed (${code}):\n${stderr.slice(-4000)}`));
-      else resolve({ ms, peakKiB });
+      else resolve({ ms, peakKiB, peakAllKiB });
     });
   });
 }
@@ -98,6 +109,11 @@ function prepare(app) {
     must('go', ['mod', 'tidy'], { cwd: dir, env: baseEnv });
     return { dir, args: ['build', './...'], leaf: 'pkg/dwarf/leb128/decode.go', plainImports: [] };
   }
+  if (app === 'D') {
+    fs.cpSync(path.join(root, 'bench', 'apps', 'nethttp'), dir, { recursive: true });
+    must('go', ['mod', 'download'], { cwd: dir, env: baseEnv });
+    return { dir, args: ['build', '-o', 'out.bin', '.'], leaf: 'catalog/catalog.go', plainImports: ddIntegrations.filter((p) => !p.includes('database/sql')) };
+  }
   throw new Error(`unknown app ${app}`);
 }
 
@@ -109,13 +125,19 @@ const serverOf = {
   orchestrion: (argv) => argv[0] === orchestrion && argv[1] !== 'toolexec',
   ts: (argv) => argv.some((a) => a.endsWith('/dist/go.cjs') || a.endsWith('/dist/cli.js') || a.endsWith('/jobserver/daemon.js')),
 };
+/** All of a tool's processes, its per-call toolexec processes included. */
+const allOf = {
+  plain: () => false,
+  orchestrion: (argv) => argv[0] === orchestrion,
+  ts: (argv) => serverOf.ts(argv) || argv.some((a) => a.endsWith('/dist/toolexec.cjs')),
+};
 
 async function benchApp(app) {
   log(`app ${app}: preparing`);
   const src = prepare(app);
   sources[app] = src;
   const fig = {};
-  for (const t of TOOLS) fig[t] = { cold: [], warm: [], touch: [], peak: [] };
+  for (const t of TOOLS) fig[t] = { cold: [], warm: [], touch: [], peak: [], peakAll: [] };
   fig.ts.coldKeep = [];
   fig.ts.stats = [];
   for (let i = 0; i < RUNS; i++) {
@@ -130,13 +152,16 @@ async function benchApp(app) {
       const [cmd, args] = command(tool, src.args);
       const gocache = path.join(tmp, `gocache-${app}-${tool}-${i}`);
       log(`app ${app} run ${i + 1}/${RUNS}: ${tool} cold`);
-      const cold = await timed(cmd, args, { cwd: dir, env: env(gocache) }, serverOf[tool]);
+      const cold = await timed(cmd, args, { cwd: dir, env: env(gocache) }, serverOf[tool], allOf[tool]);
       fig[tool].cold.push(cold.ms);
       fig[tool].peak.push(cold.peakKiB);
+      fig[tool].peakAll.push(cold.peakAllKiB);
       if (tool === 'ts') fig.ts.stats.push(readStats(logFile));
       for (let w = 0; w < 3; w++) fig[tool].warm.push((await timed(cmd, args, { cwd: dir, env: env(gocache) })).ms);
       fs.appendFileSync(path.join(dir, src.leaf), `\n// changed by the benchmark, run ${i}\n`);
-      fig[tool].touch.push((await timed(cmd, args, { cwd: dir, env: env(gocache) })).ms);
+      const touch = await timed(cmd, args, { cwd: dir, env: env(gocache) }, serverOf[tool], allOf[tool]);
+      fig[tool].touch.push(touch.ms);
+      fig[tool].peakAll.push(touch.peakAllKiB);
       fs.rmSync(gocache, { recursive: true, force: true });
       if (tool === 'ts') {
         // A fresh GOCACHE, the instrumentation cache of the cold build kept (CI with a cached
@@ -201,14 +226,18 @@ for (const app of APPS) {
   p();
   p('| measure | plain go | Orchestrion | orchestrion-ts | ts ÷ Orchestrion | overhead: Orchestrion | overhead: ts |');
   p('|---|---|---|---|---|---|---|');
+  const spread = (tool, k) => (f[tool][k].length > 1 ? ` (${fmt(Math.min(...f[tool][k]))}–${fmt(Math.max(...f[tool][k]))})` : '');
   for (const [k, what] of [['cold', 'cold build (fresh GOCACHE)'], ['warm', 'warm no-op rebuild'], ['touch', 'rebuild after changing one leaf file']]) {
     const [a, b, c] = [m('plain', k), m('orchestrion', k), m('ts', k)];
-    p(`| ${what} | ${fmt(a)} | ${fmt(b)} | ${fmt(c)} | ${ratio(c, b)} | ${signed(b - a)} | ${signed(c - a)} |`);
+    p(`| ${what} | ${fmt(a)}${spread('plain', k)} | ${fmt(b)}${spread('orchestrion', k)} | ${fmt(c)}${spread('ts', k)} | ${ratio(c, b)} | ${signed(b - a)} | ${signed(c - a)} |`);
   }
   p(`| cold build, fresh GOCACHE, instrumentation cache kept | ${fmt(m('plain', 'cold'))} | — | ${fmt(median(f.ts.coldKeep))} | ${ratio(median(f.ts.coldKeep), m('orchestrion', 'cold'))} | — | ${signed(median(f.ts.coldKeep) - m('plain', 'cold'))} |`);
   const s = f.ts.stats.at(-1) ?? {};
   p();
   p(`- peak RSS during the cold build of the tool's long-lived processes (\`orchestrion go\` with its job server and workers; per-call toolexec processes not counted): Orchestrion ${(median(f.orchestrion.peak) / 1024).toFixed(0)} MiB, orchestrion-ts ${(median(f.ts.peak) / 1024).toFixed(0)} MiB (its own maxRSS: ${((s.maxRSSKiB ?? 0) / 1024).toFixed(0)} MiB)`);
+  const mib = (kib) => `${(kib / 1024).toFixed(0)} MiB`;
+  const peakAll = (tool) => Math.max(...f[tool].peakAll);
+  p(`- peak RSS of all the tool's processes together, per-call toolexec processes included (highest of the cold and edit builds): Orchestrion ${mib(peakAll('orchestrion'))}, orchestrion-ts ${mib(peakAll('ts'))}`);
   p(`- orchestrion-ts cold build: ${s.compiles} compiles through the job server; ${s.instrumented} packages sent to the wasm injector, ${s.cached ?? 0} answered by the instrumentation cache, ${s.skipped} kept away by the pre-filters`);
   const over = (tool, k) => m(tool, k) - m('plain', k);
   targets.push([`app ${app}: warm no-op overhead ≤ ¼ of Orchestrion's and < 150 ms`, over('ts', 'warm') <= over('orchestrion', 'warm') / 4 && over('ts', 'warm') < 150, `${signed(over('ts', 'warm'))} vs ${signed(over('orchestrion', 'warm'))}`]);
@@ -216,6 +245,11 @@ for (const app of APPS) {
     targets.push([`app ${app}: cold ≤ 0.70× Orchestrion`, m('ts', 'cold') <= 0.7 * m('orchestrion', 'cold'), `${ratio(m('ts', 'cold'), m('orchestrion', 'cold'))} (plain: ${ratio(m('plain', 'cold'), m('orchestrion', 'cold'))})`]);
     targets.push([`app ${app}: cold ≤ 1.5× the physical limit (plain, integrations imported by hand)`, m('ts', 'cold') <= 1.5 * m('plain', 'cold'), ratio(m('ts', 'cold'), m('plain', 'cold'))]);
   }
+  // Issue 13's targets.
+  const half = over('ts', 'cold') <= over('orchestrion', 'cold') / 2;
+  targets.push([`app ${app}: cold overhead ≤ ½ of Orchestrion's`, half, `${signed(over('ts', 'cold'))} vs ${signed(over('orchestrion', 'cold'))} (${ratio(over('ts', 'cold'), over('orchestrion', 'cold'))})`]);
+  targets.push([`app ${app}: edit-and-rebuild overhead ≤ ¼ of Orchestrion's`, over('ts', 'touch') <= over('orchestrion', 'touch') / 4, `${signed(over('ts', 'touch'))} vs ${signed(over('orchestrion', 'touch'))} (${ratio(over('ts', 'touch'), over('orchestrion', 'touch'))})`]);
+  targets.push([`app ${app}: peak RSS of all the tool's processes ≤ 400 MiB`, peakAll('ts') <= 400 * 1024, mib(peakAll('ts'))]);
   if (app === 'B') targets.push([`app B: peak RSS ≤ 1 GiB`, median(f.ts.peak) <= 1024 * 1024, `${(median(f.ts.peak) / 1024).toFixed(0)} MiB`]);
 }
 p();

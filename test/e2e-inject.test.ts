@@ -64,6 +64,44 @@ test('orchestrion go build / run: injected packages, their own dependencies and 
   assert.equal(plain.stdout, 'hello gopher\n');
 });
 
+test("resolve hints: the next build resolves the last one's final package set ahead; a right, a wrong or no hint gives the same binary", () => {
+  const { app } = fixture();
+  const cacheDir = tempDir('orch-cache');
+  const out = tempDir('out');
+  const build = (name: string, cache: string) => {
+    const log = path.join(tempDir('log'), `${name}.jsonl`);
+    const r = run(BIN, ['go', 'build', '-trimpath', '-o', path.join(out, name), '.'], { cwd: app, env: goEnv(gocache, { ORCHESTRION_CACHE_DIR: cache, ORCHESTRION_LOG_FILE: log }) });
+    assert.equal(r.code, 0, describeResult(r));
+    assert.equal(run(path.join(out, name), [], { cwd: app }).stdout, INSTRUMENTED);
+    return { events: logEvents(log), bytes: fs.readFileSync(path.join(out, name)) };
+  };
+  const asked = (events: ReturnType<typeof logEvents>) =>
+    events.filter((e) => e.event === 'resolve.start' && !(e.chain as string[]).includes('(prefetch)')).map((e) => e.packages as string[]);
+
+  const first = build('first', cacheDir);
+  assert.ok(!first.events.some((e) => e.event === 'resolve.prefetch'), 'no hint yet');
+  const sets = asked(first.events);
+  assert.ok(sets.length > 0, 'the link resolves its link-time dependencies');
+  const hintDir = path.join(cacheDir, 'resolve-hint');
+  const [hintFile] = fs.readdirSync(hintDir);
+  assert.deepEqual((JSON.parse(fs.readFileSync(path.join(hintDir, hintFile!), 'utf8')) as { sets: string[][] }).sets, sets);
+
+  // main changes: its compile and the link resolve again; the last set was started ahead.
+  fs.appendFileSync(path.join(app, 'main.go'), '\n// edited\n');
+  const second = build('second', cacheDir);
+  assert.deepEqual(second.events.find((e) => e.event === 'resolve.prefetch')?.packages, sets.at(-1));
+  const third = build('third', tempDir('orch-cache'));
+  assert.ok(!third.events.some((e) => e.event === 'resolve.prefetch'));
+  assert.ok(second.bytes.equals(third.bytes), 'a hinted build links the same binary');
+
+  // A hint naming what does not exist (stale, or forged in a shared cache) costs work, nothing else.
+  const entry = JSON.parse(fs.readFileSync(path.join(hintDir, hintFile!), 'utf8')) as { sets: string[][] };
+  fs.writeFileSync(path.join(hintDir, hintFile!), JSON.stringify({ ...entry, sets: [['example.com/app/no/such/package']] }));
+  const forged = build('forged', cacheDir);
+  if (forged.events.some((e) => e.event === 'resolve.prefetch')) assert.ok(forged.events.some((e) => e.event === 'resolve.prefetch-failed'));
+  assert.ok(forged.bytes.equals(third.bytes));
+});
+
 test('go test (package and external _test package), -race, test -c', () => {
   const { app } = fixture();
   const log = path.join(tempDir('log'), 'log.jsonl');

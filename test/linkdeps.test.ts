@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { appendMember, readMember } from '../src/toolexec/archive.ts';
 import { parseImportConfig } from '../src/toolexec/importcfg.ts';
 import { LinkDeps } from '../src/toolexec/linkdeps.ts';
-import { childBuildArgs, parseGoFlags, splitGoFlags } from '../src/goflags.ts';
+import { childBuildArgs, goPositionals, parseGoFlags, splitGoFlags } from '../src/goflags.ts';
 import { describeResult, goEnv, run, tempDir } from './helpers.ts';
 
 function realArchive(name: string): string {
@@ -60,4 +60,13 @@ test('build flags for child builds: GOFLAGS then the command line, shared flags 
   assert.equal(f.long.get('tags'), 'integration');
   assert.deepEqual(childBuildArgs(f), ['-race', '-trimpath', '-tags=integration']);
   assert.deepEqual(childBuildArgs(parseGoFlags(['build', '-toolexec', 'x toolexec', '-mod=vendor', '.'])), ['-mod=vendor']);
+});
+
+test('the package arguments of a go command: after its flags and their values, as cmd/go stops parsing', () => {
+  assert.deepEqual(goPositionals(['build', '-trimpath', '-x', '-o', '/abs/out.bin', '.']), ['.']);
+  assert.deepEqual(goPositionals(['build', '-o=/x', '-tags', 'a b', '-ldflags', '-s -w', './cmd/...']), ['./cmd/...']);
+  assert.deepEqual(goPositionals(['test', '-run', 'TestX', '-count=1', '-v', './...', '-args', '-flag']), ['./...', '-args', '-flag']);
+  assert.deepEqual(goPositionals(['run', '-exec', 'sudo', '.', 'arg']), ['.', 'arg']);
+  assert.deepEqual(goPositionals(['build', '--', '-weird']), ['-weird']);
+  assert.deepEqual(goPositionals(['build', '-race']), []);
 });

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { prefetchSet } from '../src/cache/resolve-hint.ts';
 import { BIN, compiledPackages, describeResult, goEnv, logEvents, run, tempDir, tempModule } from './helpers.ts';
 
 const INSTRUMENTED = 'linked calls: 1\nrt: enter [Hello] f7d18982\nhello gopher\n';
@@ -75,8 +76,13 @@ test("resolve hints: the next build resolves the last one's final package set ah
     assert.equal(run(path.join(out, name), [], { cwd: app }).stdout, INSTRUMENTED);
     return { events: logEvents(log), bytes: fs.readFileSync(path.join(out, name)) };
   };
-  const asked = (events: ReturnType<typeof logEvents>) =>
-    events.filter((e) => e.event === 'resolve.start' && !(e.chain as string[]).includes('(prefetch)')).map((e) => e.packages as string[]);
+  // What toolexec calls asked: child builds started for them, and requests answered by another's.
+  const asked = (events: ReturnType<typeof logEvents>) => {
+    const sets = events
+      .filter((e) => (e.event === 'resolve.start' && !(e.chain as string[]).includes('(prefetch)')) || e.event === 'resolve.covered')
+      .map((e) => e.packages as string[]);
+    return sets.filter((set, i) => sets.findIndex((o) => JSON.stringify(o) === JSON.stringify(set)) === i);
+  };
 
   const first = build('first', cacheDir);
   assert.ok(!first.events.some((e) => e.event === 'resolve.prefetch'), 'no hint yet');
@@ -86,20 +92,33 @@ test("resolve hints: the next build resolves the last one's final package set ah
   const [hintFile] = fs.readdirSync(hintDir);
   assert.deepEqual((JSON.parse(fs.readFileSync(path.join(hintDir, hintFile!), 'utf8')) as { sets: string[][] }).sets, sets);
 
-  // main changes: its compile and the link resolve again; the last set was started ahead.
+  // main changes: its compile and the link resolve again; the set they need was started ahead.
   fs.appendFileSync(path.join(app, 'main.go'), '\n// edited\n');
   const second = build('second', cacheDir);
-  assert.deepEqual(second.events.find((e) => e.event === 'resolve.prefetch')?.packages, sets.at(-1));
+  assert.deepEqual(second.events.find((e) => e.event === 'resolve.prefetch')?.packages, prefetchSet(sets));
+  // The same sources without a hint (main's compile cached: the link resolves on its own).
   const third = build('third', tempDir('orch-cache'));
   assert.ok(!third.events.some((e) => e.event === 'resolve.prefetch'));
   assert.ok(second.bytes.equals(third.bytes), 'a hinted build links the same binary');
+
+  // No hint, main compiled: the link's set is covered by what main's compile resolved, and no
+  // second child build runs; the binary is the one a link resolving on its own gives.
+  fs.appendFileSync(path.join(app, 'main.go'), '\n// edited again\n');
+  const covered = build('covered', tempDir('orch-cache'));
+  const cover = covered.events.find((e) => e.event === 'resolve.covered');
+  assert.ok(cover, "the link used the resolutions of main's compile");
+  const same = (e: { packages?: unknown }) => JSON.stringify(e.packages) === JSON.stringify(cover.packages);
+  assert.ok(!covered.events.some((e) => e.event === 'resolve.start' && same(e)), 'no child build of its own');
+  const alone = build('alone', tempDir('orch-cache'));
+  assert.ok(!alone.events.some((e) => e.event === 'resolve.covered'));
+  assert.ok(covered.bytes.equals(alone.bytes), 'a covered link links the same binary');
 
   // A hint naming what does not exist (stale, or forged in a shared cache) costs work, nothing else.
   const entry = JSON.parse(fs.readFileSync(path.join(hintDir, hintFile!), 'utf8')) as { sets: string[][] };
   fs.writeFileSync(path.join(hintDir, hintFile!), JSON.stringify({ ...entry, sets: [['example.com/app/no/such/package']] }));
   const forged = build('forged', cacheDir);
   if (forged.events.some((e) => e.event === 'resolve.prefetch')) assert.ok(forged.events.some((e) => e.event === 'resolve.prefetch-failed'));
-  assert.ok(forged.bytes.equals(third.bytes));
+  assert.ok(forged.bytes.equals(alone.bytes));
 });
 
 test('go test (package and external _test package), -race, test -c', () => {

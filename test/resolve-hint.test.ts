@@ -3,7 +3,7 @@
 // is in test/e2e-inject.test.ts, which shares that fixture's build cache.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeHint, encodeHint, sameSets } from '../src/cache/resolve-hint.ts';
+import { decodeHint, encodeHint, prefetchSet, sameSets } from '../src/cache/resolve-hint.ts';
 
 test('a hint is used only when well formed, recorded under the same suffix, and bounded', () => {
   const hint = { suffix: 'orchestrion@v0.1.0;abc', sets: [['example.com/a', 'example.com/b'], ['example.com/c']] };
@@ -20,4 +20,12 @@ test('a hint is used only when well formed, recorded under the same suffix, and 
   assert.equal(bad([Array.from({ length: 4097 }, (_, i) => `p${i}`)]), undefined, 'too many packages');
   assert.ok(sameSets(hint.sets, structuredClone(hint.sets)));
   assert.ok(!sameSets(hint.sets, [hint.sets[1]!, hint.sets[0]!]));
+});
+
+test("the set resolved ahead: the last one asked, or the largest earlier one that includes it", () => {
+  assert.equal(prefetchSet([]), undefined);
+  assert.deepEqual(prefetchSet([['a'], ['b', 'c']]), ['b', 'c']);
+  // A cold build: two packages' injected imports, main's compile (all link-time deps), the link.
+  assert.deepEqual(prefetchSet([['x'], ['y'], ['l1', 'l2', 'l3', 'm'], ['l1', 'l2', 'l3']]), ['l1', 'l2', 'l3', 'm']);
+  assert.deepEqual(prefetchSet([['l1', 'other'], ['l1', 'l2']]), ['l1', 'l2'], 'not a superset');
 });

@@ -52,6 +52,20 @@ export function decodeHint(body: Buffer | string, suffix: string): ResolveHint |
   return { suffix, sets: e.sets as string[][] };
 }
 
+/**
+ * The set to resolve ahead: the last one asked (a link's, or main's compile's), or rather the
+ * largest earlier set that includes it. A link accepts a resolution of a superset (`superset` in
+ * ResolveParams): so main's compile, when it runs, asks exactly that set and shares the child
+ * build, and a link on its own is covered by it too.
+ */
+export function prefetchSet(sets: string[][]): string[] | undefined {
+  const last = sets.at(-1);
+  if (!last) return undefined;
+  let best = last;
+  for (const s of sets) if (s.length > best.length && last.every((p) => s.includes(p))) best = s;
+  return best;
+}
+
 export function sameSets(a: string[][], b: string[][]): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }

@@ -150,6 +150,11 @@ export interface ResolveParams {
    * when known: under the user's -work, the child build keeps its own WORK inside it.
    */
   work?: string;
+  /**
+   * The caller (a link) can use the archives of more packages than it asks for: an answer already
+   * being resolved for a set that includes these will do, instead of another child build.
+   */
+  superset?: boolean;
 }
 export interface ResolveResult {
   /** Import path → archive, for the requested packages and everything they depend on (but unsafe). */

@@ -399,6 +399,8 @@ export class JobServer {
   }
 
   private readonly resolutions = new Map<string, Promise<Record<string, string>>>();
+  /** Finished resolutions' answers, by resolution key. */
+  private readonly settled = new Map<string, Record<string, string>>();
   /** The package sets toolexec calls asked for (not prefetches), by resolution key, in order. */
   private readonly asked = new Map<string, string[]>();
   private closing = false;
@@ -417,15 +419,40 @@ export class JobServer {
     const key = pkgs.join('\0');
     if (p.importPath !== PREFETCH && !this.asked.has(key)) this.asked.set(key, pkgs);
     let r = this.resolutions.get(key);
+    const covering = !r && p.superset ? this.covering(pkgs) : undefined;
+    if (covering) {
+      logEvent('resolve.covered', { packages: pkgs, by: covering.roots });
+      // Should that resolution fail, this one is tried on its own.
+      return covering.archives.catch(() => this.resolve({ ...p, superset: false }));
+    }
     if (!r) {
       const t0 = performance.now();
       this.stats.childBuilds++;
       r = this.childBuild(pkgs, chain, p.work);
       void r.finally(() => (this.stats.childBuildMs += performance.now() - t0)).catch(() => {});
-      r.catch(() => this.resolutions.delete(key)); // a failure is not cached: the next build retries
+      r.then(
+        (archives) => this.settled.set(key, archives),
+        () => this.resolutions.delete(key), // a failure is not cached: the next build retries
+      );
       this.resolutions.set(key, r);
     }
     return r;
+  }
+
+  /**
+   * What already answers every package of `pkgs`: the finished resolutions together (main's compile
+   * resolves in rounds, each round's link.deps asking for more), or one running resolution that
+   * has them all among its roots.
+   */
+  private covering(pkgs: string[]): { roots: string[]; archives: Promise<Record<string, string>> } | undefined {
+    const done: Record<string, string> = {};
+    for (const archives of this.settled.values()) Object.assign(done, archives);
+    if (pkgs.every((x) => x in done)) return { roots: [...this.settled.keys()].flatMap((k) => k.split('\0')), archives: Promise.resolve(done) };
+    for (const [key, r] of this.resolutions) {
+      const roots = key.split('\0');
+      if (pkgs.every((x) => roots.includes(x))) return { roots, archives: r };
+    }
+    return undefined;
   }
 
   /**

@@ -25,6 +25,9 @@ export async function link(cmd: ParsedCommand, connect: () => Promise<Client>): 
         missing.entries().map(([p]) => p),
         true,
         goWorkDir(importcfg),
+        // Extra packagefile lines are harmless to the linker, which loads what main reaches: the
+        // resolution main's own compile started (a superset) answers, without another child build.
+        true,
       );
     } catch (err) {
       throw new Error(`linking ${importPath}: link-time dependencies ${missing.entries().map(([p]) => JSON.stringify(p)).join(', ')}: ${(err as Error).message}`);

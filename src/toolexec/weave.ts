@@ -54,7 +54,7 @@ export function goWorkDir(actionFile: string): string | undefined {
  * every archive added (a work list: those may name further packages). Returns the link.deps
  * discovered on the way that `cfg` still does not satisfy. `work` is the asking go command's $WORK.
  */
-export async function resolveInto(client: Client, importPath: string, cfg: ImportConfig, packages: string[], all: boolean, work?: string): Promise<LinkDeps> {
+export async function resolveInto(client: Client, importPath: string, cfg: ImportConfig, packages: string[], all: boolean, work?: string, superset = false): Promise<LinkDeps> {
   const found = new LinkDeps();
   // What the importcfg held before resolution: a package resolved below (say, reached only through
   // the link.deps of an injected package) stays a link-time dependency, so main imports it.
@@ -63,7 +63,7 @@ export async function resolveInto(client: Client, importPath: string, cfg: Impor
   const asked = new Set<string>();
   while (pending.length > 0) {
     for (const p of pending) asked.add(p);
-    const { archives } = await client.call('packages.resolve', { importPath, chain: resolveChain(), packages: pending, ...(work !== undefined && { work }) });
+    const { archives } = await client.call('packages.resolve', { importPath, chain: resolveChain(), packages: pending, ...(work !== undefined && { work }), ...(superset && { superset }) });
     const next = new Set<string>();
     for (const [p, archive] of Object.entries(archives)) {
       if (provides(cfg, p)) continue;

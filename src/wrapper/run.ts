@@ -17,7 +17,7 @@ import { readSuffix, suffixCacheKey, writeSuffix } from '../cache/suffix.ts';
 import { reportCacheStats, STATS_ENV } from '../cacheprog/stats.ts';
 import { emitOverhead, overheadReport, type OverheadReport } from './overhead.ts';
 import { sharedSuffix } from './shared-suffix.ts';
-import { hintTarget, readLocalHint, sameSets, writeLocalHint, type ResolveHint } from '../cache/resolve-hint.ts';
+import { hintTarget, prefetchSet, readLocalHint, sameSets, writeLocalHint, type ResolveHint } from '../cache/resolve-hint.ts';
 
 /**
  * How long go runs before the job server starts the child builds a resolve hint names: a warm
@@ -120,12 +120,13 @@ async function runInstrumented(argv: string[], opts: WrapperOptions, interrupts:
     const target = hintTarget(inv.args, goPositionals(inv.args));
     let hint: ResolveHint | undefined = key ? readLocalHint(key, target, suffix) : undefined;
     if (!hint && suffixSource === 'shared') hint = await shared?.lookupHint(target, suffix).catch(() => undefined);
-    // Only the last set: the link's (or main's compile's), what is left on the critical path when
-    // every compile is cached. Earlier ones belong to compiles that are cached then, and their
+    // One set, the one the end of the build needs (prefetchSet): what is left on the critical path
+    // when every compile is cached. Earlier sets belong to compiles that are cached then, and their
     // child builds would only compete with the linker for the cores (measured: docs/PERFORMANCE.md).
-    if (hint) server.prefetch(hint.sets.slice(-1), PREFETCH_DELAY_MS);
+    const ahead = hint && prefetchSet(hint.sets);
+    if (ahead) server.prefetch([ahead], PREFETCH_DELAY_MS);
     await shared?.close();
-    logEvent('wrapper.go', { suffix, prefetch: hint?.sets.length ?? 0 });
+    logEvent('wrapper.go', { suffix, prefetch: ahead?.length ?? 0 });
     const goStart = performance.now();
     code = await runGo(inv.args, { ...process.env, [JOBSERVER_ENV]: server.url, [VERSION_SUFFIX_ENV]: suffix }, interrupts);
     const goMs = performance.now() - goStart;

@@ -1,6 +1,7 @@
 // `orchestrion cacheprog` (dist/cacheprog.cjs, chosen by bin/orchestrion without oclif): a
 // GOCACHEPROG program. go starts one per go process, nested ones included, and waits for its
 // handshake, so the handshake is written before anything else is set up.
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { parseCacheProgArgs, USAGE, UsageError, type CacheProgArgs } from './args.ts';
 import { CacheProg } from './cacheprog.ts';
@@ -40,16 +41,30 @@ function warn(kind: string, message: string): void {
 process.stdout.on('error', () => process.exit(1)); // go is gone
 
 /**
- * Ends the process once everything is answered. go waits for our stdout to close, not for our exit
- * (cmd/go/internal/cache/prog.go), and Node's own teardown can deadlock in rare cases (a V8 worker
- * thread joined at exit, nodejs/node#54918: seen twice in bench runs, each a build that never
- * ended): so stdout is closed first, and a build goes on whatever the teardown does.
+ * Ends the process once everything is answered. Node's own teardown can deadlock (a V8 worker
+ * thread joined at exit, nodejs/node#54918; three times in one day of bench runs here, each a build
+ * that never ended). So: stdout is closed first (go waits for that, not for our exit:
+ * cmd/go/internal/cache/prog.go), and a watchdog kills this process if it is still there after
+ * 3 s, since a hung process would keep holding the stderr it shares with go (and whoever reads
+ * go's stderr to its end would wait for ever). The watchdog holds a pipe from us: when we exit,
+ * however we exit, the pipe closes and it ends without killing; while the pipe is open we are alive,
+ * so our PID cannot have been reused. Without `timeout` (not Linux), there is no watchdog.
  */
 function exit(): void {
   try {
     fs.closeSync(1);
   } catch {
     // already closed
+  }
+  try {
+    const watchdog = spawn('sh', ['-c', `timeout 3 cat >/dev/null; [ $? -eq 124 ] && kill -9 ${process.pid}`], {
+      stdio: ['pipe', 'ignore', 'ignore'],
+      detached: true,
+    });
+    watchdog.on('error', () => {});
+    watchdog.unref();
+  } catch {
+    // no watchdog
   }
   process.exit(0);
 }

@@ -124,7 +124,9 @@ async function runInstrumented(argv: string[], opts: WrapperOptions, interrupts:
     // when every compile is cached. Earlier sets belong to compiles that are cached then, and their
     // child builds would only compete with the linker for the cores (measured: docs/PERFORMANCE.md).
     const ahead = hint && prefetchSet(hint.sets);
-    if (ahead) server.prefetch([ahead], PREFETCH_DELAY_MS);
+    // A suffix from the shared cache means a fresh machine (a CI worker): no warm no-op build to
+    // spare, the link will come, and its child build starts at once.
+    if (ahead) server.prefetch([ahead], suffixSource === 'shared' ? 0 : PREFETCH_DELAY_MS);
     await shared?.close();
     logEvent('wrapper.go', { suffix, prefetch: ahead?.length ?? 0 });
     const goStart = performance.now();

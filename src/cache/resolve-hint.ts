@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { goPositionals } from '../goflags.ts';
 import { userCacheDir } from './dir.ts';
 
 const FORMAT = 1;
@@ -26,8 +27,8 @@ export interface ResolveHint {
 }
 
 /** What, besides the suffix cache's key, a hint is for: the subcommand and its package arguments. */
-export function hintTarget(subcommandArgs: string[], positionals: string[]): { subcommand: string; packages: string[] } {
-  return { subcommand: subcommandArgs[0] ?? '', packages: positionals };
+export function hintTarget(subcommandArgs: string[]): { subcommand: string; packages: string[] } {
+  return { subcommand: subcommandArgs[0] ?? '', packages: goPositionals(subcommandArgs) };
 }
 
 export function encodeHint(hint: ResolveHint): Buffer {

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { toolexecInvocation } from '../gocommand.ts';
-import { childBuildArgs, goPositionals, parseGoFlags, stripToolexec } from '../goflags.ts';
+import { childBuildArgs, parseGoFlags, stripToolexec } from '../goflags.ts';
 import { startHostedServer, type HostedServer } from '../jobserver/host.ts';
 import { JOBSERVER_ENV, VERSION_SUFFIX_ENV } from '../jobserver/protocol.ts';
 import { makeJobDir, runtimeDir, sweepRuntimeDir } from '../jobserver/runtime-dir.ts';
@@ -117,7 +117,7 @@ async function runInstrumented(argv: string[], opts: WrapperOptions, interrupts:
     }
     // What the last build of these packages resolved: from this machine, else (a fresh CI worker)
     // from whoever stored the suffix it found.
-    const target = hintTarget(inv.args, goPositionals(inv.args));
+    const target = hintTarget(inv.args);
     let hint: ResolveHint | undefined = key ? readLocalHint(key, target, suffix) : undefined;
     if (!hint && suffixSource === 'shared') hint = await shared?.lookupHint(target, suffix).catch(() => undefined);
     // One set, the one the end of the build needs (prefetchSet): what is left on the critical path

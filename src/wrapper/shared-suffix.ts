@@ -28,16 +28,15 @@ export function sharedSuffix(env: NodeJS.ProcessEnv, ge: GoEnv, root: string, pa
   const prog = env.GOCACHEPROG;
   if (!prog || (ge.GOWORK !== '' && ge.GOWORK !== 'off')) return undefined;
   const goenv = { GOVERSION: ge.GOVERSION, GOOS: ge.GOOS, GOARCH: ge.GOARCH, CGO_ENABLED: ge.CGO_ENABLED, GOFLAGS: ge.GOFLAGS, GOEXPERIMENT: ge.GOEXPERIMENT };
-  const actionID = sharedSuffixActionID(
-    { ...parts, goenv },
-    root,
-  );
+  // Computed when first used (they hash the root's go.mod, go.sum and configuration files): a build
+  // whose suffix and hint this machine has needs neither.
+  const actionID = () => sharedSuffixActionID({ ...parts, goenv }, root);
   const hintID = (target: object) => sharedSuffixActionID({ ...parts, goenv, resolveHint: target }, root);
   let client: CacheClient | undefined;
   const connect = () => (client ??= startCacheClient(prog, env));
   return {
     async lookup() {
-      const body = await connect()?.get(actionID);
+      const body = await connect()?.get(actionID());
       const suffix = body && suffixFromSharedEntry(body, root, ge.GOMODCACHE);
       logEvent('wrapper.shared-suffix', { found: body !== undefined, used: suffix !== undefined });
       if (!body || !suffix) return undefined;
@@ -45,7 +44,7 @@ export function sharedSuffix(env: NodeJS.ProcessEnv, ge: GoEnv, root: string, pa
     },
     async store(suffix, inputs, since) {
       if (changedSince(inputs, since)) return;
-      await connect()?.put(actionID, sharedSuffixEntry(suffix, inputs, root, ge.GOMODCACHE));
+      await connect()?.put(actionID(), sharedSuffixEntry(suffix, inputs, root, ge.GOMODCACHE));
     },
     async lookupHint(target, suffix) {
       const body = await connect()?.get(hintID(target));

@@ -17,15 +17,16 @@ import { gofmt } from './gofmt.ts';
 import { GoMod, requiredVersion } from './gomod.ts';
 import { DD_TRACE_V1, DD_TRACE_V2_ALL, ensureIntegrations } from './integrations.ts';
 import { lockGoMod } from './lock.ts';
+import { compareSemver } from './semver.ts';
 import { unnecessaryImports } from './prune.ts';
 import { DEFAULT_TOOL_FILE, ToolFile, generateDirective } from './toolfile.ts';
 
 /**
- * The orchestrion version go.mod is made to require when it requires none. This tool is not itself
- * a Go module: requiring github.com/DataDog/orchestrion is what enables its built-in aspects (they
- * are provided by this tool, whatever the version), and keeps the module buildable with Orchestrion
- * too. v1.12.0 is the Orchestrion release this tool follows. A version already required is kept:
- * unlike Orchestrion, which upgrades it to its own, this tool has no Orchestrion version to impose.
+ * The least orchestrion version go.mod is made to require, as Orchestrion's pin does with its own
+ * version: v1.12.0 is the release this tool reproduces. This tool is not itself a Go module:
+ * requiring github.com/DataDog/orchestrion is what enables its built-in aspects and keeps the module
+ * buildable with Orchestrion too. The required version is also the templates' `Version`, so an older
+ * one that dd-trace-go's integrations pull in (v2.6.0 brings v1.6.0) is raised; a newer one is kept.
  */
 export const ORCHESTRION_VERSION = 'v1.12.0';
 
@@ -132,7 +133,8 @@ export async function pinOrchestrion(opts: PinOptions): Promise<void> {
     const current = await gomod.parse();
     const edits: string[] = [];
     if (compareGoVersions(current.Go ?? '', MIN_GO) < 0) edits.push(`-go=${MIN_GO}`);
-    if (requiredVersion(current, ORCHESTRION_PKG) === undefined) edits.push(`-require=${ORCHESTRION_PKG}@${ORCHESTRION_VERSION}`);
+    const pinned = requiredVersion(current, ORCHESTRION_PKG);
+    if (pinned === undefined || compareSemver(pinned, ORCHESTRION_VERSION) < 0) edits.push(`-require=${ORCHESTRION_PKG}@${ORCHESTRION_VERSION}`);
     await gomod.edit(edits);
 
     const pruned = await pruneImports(tool, root, env, opts);

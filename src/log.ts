@@ -7,7 +7,7 @@ const file = process.env.ORCHESTRION_LOG_FILE?.replaceAll('$PID', String(process
 export function logEvent(event: string, fields: Record<string, unknown> = {}): void {
   if (!file) return;
   try {
-    fs.appendFileSync(file, JSON.stringify({ time: new Date().toISOString(), pid: process.pid, event, ...fields }) + '\n');
+    fs.appendFileSync(file, JSON.stringify({ time: new Date().toISOString(), pid: process.pid, rssMiB: process.memoryUsage.rss() >> 20, event, ...fields }) + '\n');
   } catch {
     // logging must never fail a build
   }

@@ -146,6 +146,11 @@ test('exit status: nothing matched is 0; a wrong configuration is file:line:col;
   const none = instrument(mod, ['-json', 'fmt']);
   assert.equal(none.code, 0, describeResult(none));
   assert.deepEqual((JSON.parse(none.stdout) as JsonReport).packages.map((p) => [p.importPath, p.files.length]), [['fmt', 0]]);
+  // A package with assembly compiles as in a build: its symbol ABIs first (the runtime refuses
+  // abi.FuncPCABI0 of an assembly function without them).
+  const asm = instrument(mod, ['-json', 'runtime']);
+  assert.equal(asm.code, 0, describeResult(asm));
+  assert.deepEqual((JSON.parse(asm.stdout) as JsonReport).packages.map((p) => p.importPath), ['runtime']);
 
   const missing = instrument(mod, ['./nope']);
   assert.notEqual(missing.code, 0);

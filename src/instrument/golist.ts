@@ -19,6 +19,7 @@ export interface ListedPackage {
   GoFiles?: string[];
   CgoFiles?: string[];
   CompiledGoFiles?: string[];
+  SFiles?: string[];
   Imports?: string[];
   ImportMap?: Record<string, string>;
   Module?: { Path: string; GoVersion?: string };
@@ -28,7 +29,7 @@ export interface ListedPackage {
   DepsErrors?: { Err: string }[];
 }
 
-const FIELDS = 'ImportPath,Name,Dir,Standard,DepOnly,GoFiles,CgoFiles,CompiledGoFiles,Imports,ImportMap,Module,EmbedPatterns,EmbedFiles,Error,DepsErrors';
+const FIELDS = 'ImportPath,Name,Dir,Standard,DepOnly,GoFiles,CgoFiles,CompiledGoFiles,SFiles,Imports,ImportMap,Module,EmbedPatterns,EmbedFiles,Error,DepsErrors';
 
 /** Packages the compiler never gets as sources. */
 const PSEUDO = new Set(['C', 'unsafe']);

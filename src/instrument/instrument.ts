@@ -15,7 +15,7 @@ import { makeJobDir, runtimeDir, sweepRuntimeDir } from '../jobserver/runtime-di
 import { JobServer } from '../jobserver/server.ts';
 import { weave, type WovenFile } from '../toolexec/weave.ts';
 import { PROJECT_ROOT } from '../version.ts';
-import { goEnv, rootFromGoMod } from '../wrapper/goenv.ts';
+import { goEnv, rootFromGoMod, type GoEnv } from '../wrapper/goenv.ts';
 import { cgoFileName, compiledFiles, exportData, importConfigFor, langFor, listPackages, type ListedPackage } from './golist.ts';
 import { checkCompiles } from './typecheck.ts';
 import { unifiedDiff } from './unidiff.ts';
@@ -158,7 +158,7 @@ interface WeaveContext {
   work: string;
   archives: Map<string, string>;
   compiler: string;
-  ge: { GOOS: string; GOARCH: string; GOVERSION: string };
+  ge: GoEnv;
   opts: InstrumentOptions;
   /** The go command's environment; the compiler's too. */
   env: NodeJS.ProcessEnv;
@@ -209,6 +209,7 @@ async function weavePackage(client: Client, p: ListedPackage, ctx: WeaveContext)
       files: [...files.map((f) => woven.get(f) ?? f), ...(w.syntheticFile ? [w.syntheticFile] : [])],
       work: ctx.work,
       env: ctx.env,
+      target: ctx.ge,
     });
   }
   const report: PackageReport = {

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as nodePath from 'node:path';
 import { workerData } from 'piscina';
+import { logEvent } from '../log.ts';
 import { WASM_API_VERSION, type WasmExports, type WorkerTask } from '../wasm/api.ts';
 
 export interface PoolWorkerData {
@@ -38,7 +39,7 @@ interface Instance {
 
 async function startInstance(): Promise<Instance> {
   const go = new GoCtor();
-  go.env = { TMPDIR: process.env.TMPDIR ?? '/tmp' };
+  go.env = { TMPDIR: process.env.TMPDIR ?? '/tmp', ...(process.env.XGOMEMLIMIT ? { GOMEMLIMIT: process.env.XGOMEMLIMIT } : {}), ...(process.env.XGOGC ? { GOGC: process.env.XGOGC } : {}) };
   const instance = await WebAssembly.instantiate(data.module, go.importObject);
   delete g.orchestrionInjector;
   const inst = { memory: instance.exports.mem as WebAssembly.Memory, dead: false } as Instance;
@@ -73,7 +74,9 @@ function call(inst: Instance, task: WorkerTask): Promise<string> {
 export default async function run(task: WorkerTask): Promise<string> {
   if (current.dead || current.memory.buffer.byteLength > RECYCLE_BYTES) current = await startInstance();
   try {
-    return await call(current, task);
+    const out = await call(current, task);
+    logEvent('wasm.task', { kind: task.kind, importPath: (task.request as { importPath?: string }).importPath, wasmMiB: current.memory.buffer.byteLength >> 20 });
+    return out;
   } catch (err) {
     if (!current.dead) throw err;
     current = await startInstance();

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { stripToolexec } from '../goflags.ts';
 import { spawnTool } from '../toolexec/run.ts';
 
-export const GO_ENV_VARS = ['GOMOD', 'GOWORK', 'GOROOT', 'GOVERSION', 'GOOS', 'GOARCH', 'CGO_ENABLED', 'GOFLAGS', 'GOEXPERIMENT', 'GOPATH', 'GOMODCACHE'] as const;
+export const GO_ENV_VARS = ['GOMOD', 'GOWORK', 'GOROOT', 'GOVERSION', 'GOOS', 'GOARCH', 'CGO_ENABLED', 'GOFLAGS', 'GOEXPERIMENT', 'GOPATH', 'GOMODCACHE', 'GOAMD64', 'GOARM64', 'GOARM'] as const;
 export type GoEnv = Record<(typeof GO_ENV_VARS)[number], string>;
 
 export async function goEnv(cwd: string, env: NodeJS.ProcessEnv): Promise<GoEnv> {

@@ -316,7 +316,7 @@ func astFilter(aspects []*Aspect, f *sourceFile) []*Aspect {
 func (r *run) parse(files []*sourceFile) bool {
 	ok := true
 	for _, f := range files {
-		af, err := parser.ParseFile(r.fset, f.name, f.content, parser.ParseComments)
+		af, err := parser.ParseFile(r.fset, f.name, f.content, parser.ParseComments|parser.SkipObjectResolution)
 		if err != nil {
 			ok = false
 			var list scanner.ErrorList

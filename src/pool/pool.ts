@@ -1,29 +1,28 @@
 // The worker pool that runs the wasm injector. The module is compiled once here and handed to every
 // worker, so each worker only instantiates it.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { WasmFiles } from '../wasm/module.ts';
 import { WASM_API_VERSION, type InstrumentRequest, type InstrumentResponse, type ValidateRequest, type ValidateResponse, type WorkerTask } from '../wasm/api.ts';
+import { memoryPlan, type MemoryPlan } from './budget.ts';
 import type { PoolWorkerData } from './worker.ts';
 
 const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
 
-export function defaultWorkerCount(): number {
-  const fromEnv = Number(process.env.ORCHESTRION_WORKERS);
-  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
-  return Math.max(1, Math.min(os.availableParallelism(), 4));
-}
-
 export class InjectorPool {
   private readonly piscina: Piscina<WorkerTask, string>;
   readonly files: WasmFiles;
+  readonly plan: MemoryPlan;
 
-  constructor(files: WasmFiles, threads = defaultWorkerCount()) {
+  /** `plan` defaults to the environment's (ORCHESTRION_MAX_MEMORY, ORCHESTRION_WORKERS). */
+  constructor(files: WasmFiles, plan: MemoryPlan = memoryPlan()) {
     this.files = files;
+    this.plan = plan;
     const module = new WebAssembly.Module(fs.readFileSync(files.wasm));
-    const workerData: PoolWorkerData = { module, wasmExec: files.wasmExec };
+    const recycleMiB = Number(process.env.ORCHESTRION_WASM_RECYCLE_MIB);
+    const workerData: PoolWorkerData = { module, wasmExec: files.wasmExec, recycleBytes: recycleMiB > 0 ? recycleMiB * 2 ** 20 : plan.recycleBytes, gogc: plan.gogc };
+    const threads = plan.workers;
     this.piscina = new Piscina({ filename: WORKER, minThreads: threads, maxThreads: threads, idleTimeout: Infinity, workerData });
   }
 

@@ -1,7 +1,10 @@
 // Lean entry for `orchestrion go …` (dist/go.cjs), chosen by bin/orchestrion: the same command as
 // the oclif one (commands/go.ts), without loading oclif, which costs more than a warm no-op build.
 import * as path from 'node:path';
+import { restoreUserMallocEnv } from '../malloc-tuning.ts';
 import { runGoCommand } from './run.ts';
+
+restoreUserMallocEnv();
 
 const distDir = __dirname;
 runGoCommand(process.argv.slice(2), {

@@ -12,6 +12,7 @@ import { startHostedServer, type HostedServer } from '../jobserver/host.ts';
 import { JOBSERVER_ENV, VERSION_SUFFIX_ENV } from '../jobserver/protocol.ts';
 import { makeJobDir, runtimeDir, sweepRuntimeDir } from '../jobserver/runtime-dir.ts';
 import { logEvent } from '../log.ts';
+import { memoryPlan } from '../pool/budget.ts';
 import { goEnv, rootFromGoMod } from './goenv.ts';
 import { readSuffix, suffixCacheKey, writeSuffix } from '../cache/suffix.ts';
 import { reportCacheStats, STATS_ENV } from '../cacheprog/stats.ts';
@@ -60,6 +61,7 @@ async function runInstrumented(argv: string[], opts: WrapperOptions, interrupts:
   const inv = toolexecInvocation(argv, opts.bin);
   if (inv.chdir) process.chdir(inv.chdir);
   if (!inv.instrumented) return runGo(inv.args, process.env, interrupts);
+  memoryPlan(); // a wrong ORCHESTRION_MAX_MEMORY or ORCHESTRION_WORKERS fails here, not in the first compile
   const cwd = process.cwd();
   const ge = await goEnv(cwd, process.env);
   const root = rootFromGoMod(ge.GOMOD, cwd);

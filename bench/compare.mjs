@@ -131,13 +131,14 @@ const command = (tool, args) => (tool === 'plain' ? ['go', args] : tool === 'orc
 const serverOf = {
   plain: () => false,
   orchestrion: (argv) => argv[0] === orchestrion && argv[1] !== 'toolexec',
-  ts: (argv) => argv.some((a) => a.endsWith('/dist/go.cjs') || a.endsWith('/dist/cli.js') || a.endsWith('/jobserver/daemon.js')),
+  // This checkout's processes only: another checkout's builds on the machine are not ours.
+  ts: (argv) => argv.some((a) => a === path.join(root, 'dist', 'go.cjs') || a === path.join(root, 'dist', 'cli.js') || a === path.join(root, 'dist', 'jobserver', 'daemon.js')),
 };
 /** All of a tool's processes, its per-call toolexec processes included. */
 const allOf = {
   plain: () => false,
   orchestrion: (argv) => argv[0] === orchestrion,
-  ts: (argv) => serverOf.ts(argv) || argv.some((a) => a.endsWith('/dist/toolexec.cjs')),
+  ts: (argv) => serverOf.ts(argv) || argv.some((a) => a === path.join(root, 'dist', 'toolexec.cjs')),
 };
 
 async function benchApp(app) {

@@ -29,6 +29,8 @@ export interface ChildBuildOptions {
 export interface ChildBuildResult {
   /** Import path → export data, for every listed package that has it. */
   archives: Map<string, string>;
+  /** Import path → its dependencies (go list's Deps: the whole closure), for those packages. */
+  deps: Map<string, string[]>;
   /** Packages go list reports an error for, with go's words. */
   errors: { importPath: string; err: string }[];
   /** Packages (neither unsafe nor C) listed without export data: downstream of a failed compile. */
@@ -45,7 +47,7 @@ const PSEUDO = new Set(['C', 'unsafe']);
 
 export async function childBuild(pkgs: string[], opts: ChildBuildOptions): Promise<ChildBuildResult> {
   const env = { ...opts.env };
-  const args = ['list', '-e', '-deps', '-export', '-json=ImportPath,Export,Error', ...opts.flags];
+  const args = ['list', '-e', '-deps', '-export', '-json=ImportPath,Export,Deps,Error', ...opts.flags];
   if (opts.keepWork) {
     args.push('-work');
     const parent = opts.keepWork.workParent;
@@ -55,7 +57,7 @@ export async function childBuild(pkgs: string[], opts: ChildBuildOptions): Promi
   const child = execa('go', args, { cwd: opts.cwd, env, extendEnv: false, reject: false });
   opts.started?.(child);
   const res = await child;
-  const result: ChildBuildResult = { archives: new Map(), errors: [], missing: [], exitCode: res.exitCode ?? -1, stderr: res.stderr };
+  const result: ChildBuildResult = { archives: new Map(), deps: new Map(), errors: [], missing: [], exitCode: res.exitCode ?? -1, stderr: res.stderr };
   if (opts.keepWork) {
     const m = /^WORK=(.*)\n?/m.exec(res.stderr);
     if (m) {
@@ -64,9 +66,12 @@ export async function childBuild(pkgs: string[], opts: ChildBuildOptions): Promi
     }
   }
   for (const raw of jsonStream(res.stdout)) {
-    const p = raw as { ImportPath: string; Export?: string; Error?: { Err: string } };
+    const p = raw as { ImportPath: string; Export?: string; Deps?: string[]; Error?: { Err: string } };
     if (p.Error) result.errors.push({ importPath: p.ImportPath, err: p.Error.Err });
-    else if (p.Export) result.archives.set(p.ImportPath, p.Export);
+    else if (p.Export) {
+      result.archives.set(p.ImportPath, p.Export);
+      result.deps.set(p.ImportPath, p.Deps ?? []);
+    }
     else if (!PSEUDO.has(p.ImportPath)) result.missing.push(p.ImportPath);
   }
   return result;

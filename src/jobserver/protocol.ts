@@ -152,7 +152,9 @@ export interface ResolveParams {
   work?: string;
   /**
    * The caller (a link) can use the archives of more packages than it asks for: an answer already
-   * being resolved for a set that includes these will do, instead of another child build.
+   * being resolved for a set that includes these will do, instead of another child build. Without
+   * it the answer is exactly the packages and their dependencies, though it may still come from
+   * resolutions that already listed them.
    */
   superset?: boolean;
 }

@@ -398,9 +398,9 @@ export class JobServer {
     );
   }
 
-  private readonly resolutions = new Map<string, Promise<Record<string, string>>>();
-  /** Finished resolutions' answers, by resolution key. */
-  private readonly settled = new Map<string, Record<string, string>>();
+  private readonly resolutions = new Map<string, Promise<Resolution>>();
+  /** Finished resolutions, by resolution key. */
+  private readonly settled = new Map<string, Resolution>();
   /** The package sets toolexec calls asked for (not prefetches), by resolution key, in order. */
   private readonly asked = new Map<string, string[]>();
   private closing = false;
@@ -418,39 +418,72 @@ export class JobServer {
     const pkgs = [...new Set(p.packages)].sort();
     const key = pkgs.join('\0');
     if (p.importPath !== PREFETCH && !this.asked.has(key)) this.asked.set(key, pkgs);
-    let r = this.resolutions.get(key);
-    const covering = !r && p.superset ? this.covering(pkgs) : undefined;
+    const r = this.resolutions.get(key);
+    const covering = !r ? this.covering(pkgs, p.superset === true) : undefined;
     if (covering) {
       logEvent('resolve.covered', { packages: pkgs, by: covering.roots });
-      // Should that resolution fail, this one is tried on its own.
-      return covering.archives.catch(() => this.resolve({ ...p, superset: false }));
+      // Should that resolution fail, or not hold the packages after all, this one runs on its own.
+      return covering.archives.then(
+        (a) => a ?? this.resolveOwn(p, pkgs, chain, key),
+        () => this.resolveOwn(p, pkgs, chain, key),
+      );
     }
+    return this.resolveOwn(p, pkgs, chain, key, r);
+  }
+
+  /** `pkgs` resolved by their own child build (or the one running for the same set). */
+  private async resolveOwn(p: ResolveParams, pkgs: string[], chain: string[], key: string, running?: Promise<Resolution>): Promise<Record<string, string>> {
+    let r = running ?? this.resolutions.get(key);
     if (!r) {
       const t0 = performance.now();
       this.stats.childBuilds++;
       r = this.childBuild(pkgs, chain, p.work);
       void r.finally(() => (this.stats.childBuildMs += performance.now() - t0)).catch(() => {});
       r.then(
-        (archives) => this.settled.set(key, archives),
+        (res) => this.settled.set(key, res),
         () => this.resolutions.delete(key), // a failure is not cached: the next build retries
       );
       this.resolutions.set(key, r);
     }
-    return r;
+    return (await r).archives;
   }
 
   /**
-   * What already answers every package of `pkgs`: the finished resolutions together (main's compile
-   * resolves in rounds, each round's link.deps asking for more), or one running resolution that
-   * has them all among its roots.
+   * What already answers `pkgs`, without a child build of their own: finished resolutions (main's
+   * compile resolves in rounds, each round's link.deps asking for more; a prefetch resolved the
+   * set a compile asks for among others), or a running one with them all among its roots.
+   *
+   * A link (`superset`) takes everything they resolved: the linker reads only what main reaches.
+   * A compile gets exactly what its own child build would list (the packages and their Deps, the
+   * same archives: one build, one GOCACHE), since the link.deps it records come from them and its
+   * archive must not depend on which resolutions ran first. The promise gives undefined when a
+   * running resolution turns out not to list them.
    */
-  private covering(pkgs: string[]): { roots: string[]; archives: Promise<Record<string, string>> } | undefined {
-    const done: Record<string, string> = {};
-    for (const archives of this.settled.values()) Object.assign(done, archives);
-    if (pkgs.every((x) => x in done)) return { roots: [...this.settled.keys()].flatMap((k) => k.split('\0')), archives: Promise.resolve(done) };
+  private covering(pkgs: string[], superset: boolean): { roots: string[]; archives: Promise<Record<string, string> | undefined> } | undefined {
+    const answer = (resolutions: Resolution[]): Record<string, string> | undefined => {
+      const archives = new Map<string, string>();
+      const deps = new Map<string, string[]>();
+      for (const res of resolutions) {
+        for (const [pkg, a] of Object.entries(res.archives)) archives.set(pkg, a);
+        for (const [pkg, d] of res.deps) deps.set(pkg, d);
+      }
+      if (!pkgs.every((x) => archives.has(x) && deps.has(x))) return undefined;
+      if (superset) return Object.fromEntries(archives);
+      const out: Record<string, string> = {};
+      for (const x of pkgs) {
+        for (const y of [x, ...deps.get(x)!]) {
+          const a = archives.get(y);
+          if (a !== undefined) out[y] = a;
+          else if (!PSEUDO_PACKAGES.has(y)) return undefined;
+        }
+      }
+      return out;
+    };
+    const done = answer([...this.settled.values()]);
+    if (done) return { roots: [...this.settled.keys()].flatMap((k) => k.split('\0')), archives: Promise.resolve(done) };
     for (const [key, r] of this.resolutions) {
       const roots = key.split('\0');
-      if (pkgs.every((x) => roots.includes(x))) return { roots, archives: r };
+      if (pkgs.every((x) => roots.includes(x))) return { roots, archives: r.then((res) => answer([res])) };
     }
     return undefined;
   }
@@ -496,7 +529,7 @@ export class JobServer {
     return childBuildArgs(parseGoFlags(this.opts.goArgs ?? ['build'], process.env.GOFLAGS ?? ''));
   }
 
-  private async childBuild(pkgs: string[], chain: string[], work: string | undefined): Promise<Record<string, string>> {
+  private async childBuild(pkgs: string[], chain: string[], work: string | undefined): Promise<Resolution> {
     const bin = process.env.ORCHESTRION_BIN || path.join(PROJECT_ROOT, 'bin', 'orchestrion');
     // The chain names the packages being resolved too (marked with INJECTED, so they are not taken
     // for compiles in progress), so that a cycle reads `p -> injected -> p`.
@@ -534,9 +567,18 @@ export class JobServer {
       throw new Error(`resolving injected package${pkgs.length > 1 ? 's' : ''} ${pkgs.map((x) => JSON.stringify(x)).join(', ')}: ${detail}`);
     }
     for (const pkg of pkgs) if (!res.archives.has(pkg)) throw new Error(`resolving ${JSON.stringify(pkg)}: no archive found (go list returned no such package)`);
-    return Object.fromEntries(res.archives);
+    return { archives: Object.fromEntries(res.archives), deps: res.deps };
   }
 }
+
+/** A child build's answer: each package's export data, and each one's dependencies (go list's Deps). */
+interface Resolution {
+  archives: Record<string, string>;
+  deps: Map<string, string[]>;
+}
+
+/** Packages without export data (never compiled): absent from a resolution's archives by nature. */
+const PSEUDO_PACKAGES = new Set(['C', 'unsafe']);
 
 /** Marks, in a resolve chain, the packages a child build was started for (no import path starts with it). */
 const INJECTED = '+';

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { prefetchSet } from '../src/cache/resolve-hint.ts';
+import { LinkDeps } from '../src/toolexec/linkdeps.ts';
 import { BIN, compiledPackages, describeResult, goEnv, logEvents, run, tempDir, tempModule } from './helpers.ts';
 
 const INSTRUMENTED = 'linked calls: 1\nrt: enter [Hello] f7d18982\nhello gopher\n';
@@ -92,10 +93,24 @@ test("resolve hints: the next build resolves the last one's final package set ah
   const [hintFile] = fs.readdirSync(hintDir);
   assert.deepEqual((JSON.parse(fs.readFileSync(path.join(hintDir, hintFile!), 'utf8')) as { sets: string[][] }).sets, sets);
 
+  const mainLinkDeps = () => {
+    // Its own orchestrion cache: the build's resolve hint stays as the build left it.
+    const r = run(BIN, ['go', 'list', '-trimpath', '-export', '-f', '{{.Export}}', '.'], { cwd: app, env: goEnv(gocache, { ORCHESTRION_CACHE_DIR: tempDir('orch-cache') }) });
+    assert.equal(r.code, 0, describeResult(r));
+    return LinkDeps.fromArchive(r.stdout.trim()).format();
+  };
+  const firstLinkDeps = mainLinkDeps();
   // main changes: its compile and the link resolve again; the set they need was started ahead.
   fs.appendFileSync(path.join(app, 'main.go'), '\n// edited\n');
   const second = build('second', cacheDir);
-  assert.deepEqual(second.events.find((e) => e.event === 'resolve.prefetch')?.packages, prefetchSet(sets));
+  const prefetched = prefetchSet(sets);
+  assert.deepEqual(second.events.find((e) => e.event === 'resolve.prefetch')?.packages, prefetched);
+  // A compile whose set the prefetch holds is answered from it, with exactly what its own child
+  // build would list: the link.deps main's archive records are the same as without it.
+  if (sets.some((set) => set.every((x) => prefetched.includes(x)) && set.length < prefetched.length)) {
+    assert.ok(second.events.some((e) => e.event === 'resolve.covered' && e.superset === false), "main's compile used the prefetched resolution");
+  }
+  assert.equal(mainLinkDeps(), firstLinkDeps);
   // The same sources without a hint (main's compile cached: the link resolves on its own).
   const third = build('third', tempDir('orch-cache'));
   assert.ok(!third.events.some((e) => e.event === 'resolve.prefetch'));

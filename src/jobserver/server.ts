@@ -421,7 +421,7 @@ export class JobServer {
     const r = this.resolutions.get(key);
     const covering = !r ? this.covering(pkgs, p.superset === true) : undefined;
     if (covering) {
-      logEvent('resolve.covered', { packages: pkgs, by: covering.roots });
+      logEvent('resolve.covered', { packages: pkgs, by: covering.roots, superset: p.superset === true });
       // Should that resolution fail, or not hold the packages after all, this one runs on its own.
       return covering.archives.then(
         (a) => a ?? this.resolveOwn(p, pkgs, chain, key),

@@ -43,6 +43,7 @@ test('the wasm injector instruments every function of net/http (large files with
   // The pool runs its worker from the compiled tree (make all).
   const { InjectorPool } = await import(path.join(ROOT, 'dist', 'pool', 'pool.js'));
   const { ensureWasm, pathToolchain } = await import(path.join(ROOT, 'dist', 'wasm', 'module.js'));
+  const { memoryPlan } = await import(path.join(ROOT, 'dist', 'pool', 'budget.js'));
   const list = JSON.parse(spawnSync('go', ['list', '-json', 'net/http'], { encoding: 'utf8' }).stdout) as { Dir: string; GoFiles: string[] };
   const importcfg = path.join(tempDir('importcfg'), 'importcfg');
   const fmt = '{{if .Export}}packagefile {{.ImportPath}}={{.Export}}\n{{end}}{{range $k, $v := .ImportMap}}importmap {{$k}}={{$v}}\n{{end}}';
@@ -50,7 +51,7 @@ test('the wasm injector instruments every function of net/http (large files with
   assert.equal(cfg.status, 0, cfg.stderr);
   fs.writeFileSync(importcfg, cfg.stdout);
 
-  const pool = new InjectorPool(await ensureWasm(await pathToolchain(ROOT)), 1);
+  const pool = new InjectorPool(await ensureWasm(await pathToolchain(ROOT)), memoryPlan({ ORCHESTRION_WORKERS: '1' }));
   try {
     const res = await pool.instrument({
       importPath: 'net/http',

@@ -520,7 +520,10 @@ export class JobServer {
    */
   async resolvedArchives(): Promise<Map<string, string>> {
     const all = new Map<string, string>();
-    for (const r of [...this.resolutions.values()]) for (const [pkg, archive] of Object.entries(await r.catch(() => ({})))) all.set(pkg, archive);
+    for (const r of [...this.resolutions.values()]) {
+      const res = await r.catch(() => undefined);
+      for (const [pkg, archive] of Object.entries(res?.archives ?? {})) all.set(pkg, archive);
+    }
     return all;
   }
 

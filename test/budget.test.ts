@@ -49,3 +49,10 @@ test('ORCHESTRION_WORKERS fixes the count; a value that is not a positive whole 
     assert.throws(() => memoryPlan({ ORCHESTRION_WORKERS: bad }, 2), new RegExp(`^Error: ORCHESTRION_WORKERS="${bad}": not a positive whole number`));
   }
 });
+
+test('ORCHESTRION_WASM_RECYCLE_MIB overrides the recycle size only', () => {
+  const plan = memoryPlan({ ORCHESTRION_WASM_RECYCLE_MIB: '1000' }, 2);
+  assert.equal(plan.recycleBytes, 1000 * MiB);
+  assert.equal(plan.workers, memoryPlan({}, 2).workers);
+  assert.equal(memoryPlan({ ORCHESTRION_WASM_RECYCLE_MIB: 'x' }, 2).recycleBytes, memoryPlan({}, 2).recycleBytes);
+});

@@ -5,7 +5,7 @@
 import { execa } from 'execa';
 import * as path from 'node:path';
 import { jsonStream } from '../config/injectables.ts';
-import { childBuild } from '../jobserver/childbuild.ts';
+import { PSEUDO, childBuild } from '../jobserver/childbuild.ts';
 import { compareGoVersions } from '../toolexec/argv.ts';
 
 export class InstrumentError extends Error {}
@@ -30,9 +30,6 @@ export interface ListedPackage {
 }
 
 const FIELDS = 'ImportPath,Name,Dir,Standard,DepOnly,GoFiles,CgoFiles,CompiledGoFiles,SFiles,Imports,ImportMap,Module,EmbedPatterns,EmbedFiles,Error,DepsErrors';
-
-/** Packages the compiler never gets as sources. */
-const PSEUDO = new Set(['C', 'unsafe']);
 
 function goFailure(what: string, r: { stderr: string; exitCode?: number }): InstrumentError {
   return new InstrumentError(`${what}: ${r.stderr.trim() || `exit status ${r.exitCode}`}`);

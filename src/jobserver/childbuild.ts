@@ -43,7 +43,7 @@ export interface ChildBuildResult {
 }
 
 /** Packages the compiler never gets as sources: no export data. */
-const PSEUDO = new Set(['C', 'unsafe']);
+export const PSEUDO = new Set(['C', 'unsafe']);
 
 export async function childBuild(pkgs: string[], opts: ChildBuildOptions): Promise<ChildBuildResult> {
   const env = { ...opts.env };

@@ -21,7 +21,7 @@ import type { ResultPromise } from 'execa';
 import { childBuildArgs, parseGoFlags, stripToolexec } from '../goflags.ts';
 import { instrumentCacheKey, readInstrumentResult, sourceDirs, writeInstrumentResult } from '../cache/instrument.ts';
 import { BuildOnce } from './buildonce.ts';
-import { childBuild } from './childbuild.ts';
+import { PSEUDO, childBuild } from './childbuild.ts';
 import { listenUnix } from './listen.ts';
 import { rootModulePath } from './moduleroot.ts';
 import {
@@ -474,7 +474,7 @@ export class JobServer {
         for (const y of [x, ...deps.get(x)!]) {
           const a = archives.get(y);
           if (a !== undefined) out[y] = a;
-          else if (!PSEUDO_PACKAGES.has(y)) return undefined;
+          else if (!PSEUDO.has(y)) return undefined;
         }
       }
       return out;
@@ -579,9 +579,6 @@ interface Resolution {
   archives: Record<string, string>;
   deps: Map<string, string[]>;
 }
-
-/** Packages without export data (never compiled): absent from a resolution's archives by nature. */
-const PSEUDO_PACKAGES = new Set(['C', 'unsafe']);
 
 /** Marks, in a resolve chain, the packages a child build was started for (no import path starts with it). */
 const INJECTED = '+';

@@ -6,6 +6,8 @@ import * as os from 'node:os';
 
 export const MAX_MEMORY_ENV = 'ORCHESTRION_MAX_MEMORY';
 export const WORKERS_ENV = 'ORCHESTRION_WORKERS';
+/** Overrides the recycle size, in MiB (debugging the wasm runtime: docs/wasm-bugs/). */
+export const RECYCLE_ENV = 'ORCHESTRION_WASM_RECYCLE_MIB';
 
 const MiB = 2 ** 20;
 
@@ -65,5 +67,7 @@ export function memoryPlan(env: NodeJS.ProcessEnv = process.env, cores = os.avai
   // An instance grows during a task by what that package needs (the runtime: ~120 MiB more), on top
   // of what it kept from earlier ones: replaced once past half its share, it stays within it.
   const share = Math.floor((budget - BASE) / workers) - PER_THREAD;
-  return { budget, workers, recycleBytes: Math.max(MIN_RECYCLE, Math.floor(share / 2)), gogc: WASM_GOGC };
+  const recycleMiB = Number(env[RECYCLE_ENV]);
+  const recycleBytes = recycleMiB > 0 ? recycleMiB * MiB : Math.max(MIN_RECYCLE, Math.floor(share / 2));
+  return { budget, workers, recycleBytes, gogc: WASM_GOGC };
 }

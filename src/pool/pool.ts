@@ -13,17 +13,13 @@ const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
 export class InjectorPool {
   private readonly piscina: Piscina<WorkerTask, string>;
   readonly files: WasmFiles;
-  readonly plan: MemoryPlan;
 
   /** `plan` defaults to the environment's (ORCHESTRION_MAX_MEMORY, ORCHESTRION_WORKERS). */
   constructor(files: WasmFiles, plan: MemoryPlan = memoryPlan()) {
     this.files = files;
-    this.plan = plan;
     const module = new WebAssembly.Module(fs.readFileSync(files.wasm));
-    const recycleMiB = Number(process.env.ORCHESTRION_WASM_RECYCLE_MIB);
-    const workerData: PoolWorkerData = { module, wasmExec: files.wasmExec, recycleBytes: recycleMiB > 0 ? recycleMiB * 2 ** 20 : plan.recycleBytes, gogc: plan.gogc };
-    const threads = plan.workers;
-    this.piscina = new Piscina({ filename: WORKER, minThreads: threads, maxThreads: threads, idleTimeout: Infinity, workerData });
+    const workerData: PoolWorkerData = { module, wasmExec: files.wasmExec, recycleBytes: plan.recycleBytes, gogc: plan.gogc };
+    this.piscina = new Piscina({ filename: WORKER, minThreads: plan.workers, maxThreads: plan.workers, idleTimeout: Infinity, workerData });
   }
 
   async instrument(request: Omit<InstrumentRequest, 'apiVersion'>): Promise<InstrumentResponse> {

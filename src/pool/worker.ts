@@ -12,7 +12,7 @@ import { WASM_API_VERSION, type WasmExports, type WorkerTask } from '../wasm/api
 export interface PoolWorkerData {
   module: WebAssembly.Module;
   wasmExec: string;
-  /** The instance is replaced between tasks once its memory passes this size (budget.ts). */
+  /** The instance is replaced after a task that took its memory past this size (budget.ts). */
   recycleBytes: number;
   /** GOGC inside the instance. */
   gogc: number;

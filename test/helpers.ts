@@ -49,7 +49,9 @@ export function goEnv(gocache: string, extra: Record<string, string> = {}): Node
   delete env.ORCHESTRION_JOBSERVER_URL;
   delete env.ORCHESTRION_LOG_FILE;
   delete env.ORCHESTRION_VERSION_SUFFIX;
-  return { ...env, GOCACHE: gocache, GOFLAGS: '', GOTOOLCHAIN: 'local', ORCHESTRION_CACHE_DIR: testCacheDir(), ...extra };
+  // A server per build unless a test asks for the persistent one (test/persistent-server.test.ts):
+  // hundreds of temporary modules would otherwise each leave a server waiting for its next build.
+  return { ...env, GOCACHE: gocache, GOFLAGS: '', GOTOOLCHAIN: 'local', ORCHESTRION_CACHE_DIR: testCacheDir(), ORCHESTRION_SERVER: env.ORCHESTRION_SERVER ?? 'per-build', ...extra };
 }
 
 export function run(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Result {

@@ -7,6 +7,7 @@ import Help from './help.ts';
 import Instrument from './instrument.ts';
 import Lint from './lint.ts';
 import Pin from './pin.ts';
+import Server from './server.ts';
 import Toolexec from './toolexec.ts';
 import Version from './version.ts';
 
@@ -19,6 +20,7 @@ export const COMMANDS = {
   instrument: Instrument,
   lint: Lint,
   pin: Pin,
+  server: Server,
   toolexec: Toolexec,
   version: Version,
 };

@@ -12,12 +12,17 @@ import type { ServerHost } from './host-worker.ts';
 import { listenUnix } from './listen.ts';
 import { relay } from './portsocket.ts';
 import type { StatsResult } from './protocol.ts';
-import type { ServerOptions } from './server.ts';
+import type { Prepared, ServerOptions } from './server.ts';
+import type { Toolchain } from '../wasm/module.ts';
 
-export interface HostedServer {
+/**
+ * The job server of one `orchestrion go` build, as the wrapper drives it: hosted on a thread of the
+ * wrapper (below), or a session of a persistent server (persistent-client.ts).
+ */
+export interface BuildServer {
   url: string;
-  /** The server, started on first use. Rejects if the worker cannot start. */
-  host(): Promise<Comlink.Remote<ServerHost>>;
+  /** Loads and validates the configuration; rejects with a message naming file, position and aspect. */
+  prepare(tc: Toolchain): Promise<Prepared>;
   /**
    * Closes the server (if it started), the listener, and ends the worker thread. `graceMs` bounds
    * the wait for the server's own close (after a signal: the wasm module may be being built).
@@ -32,6 +37,11 @@ export interface HostedServer {
   prefetch(sets: string[][], delayMs: number): void;
   /** The package sets this build's toolexec calls asked to resolve (none if the server never started). */
   resolveRequests(): Promise<string[][]>;
+}
+
+export interface HostedServer extends BuildServer {
+  /** The server, started on first use. Rejects if the worker cannot start. */
+  host(): Promise<Comlink.Remote<ServerHost>>;
 }
 
 /** `workerFile` is dist/jobserver/host-worker.js. */
@@ -66,6 +76,9 @@ export async function startHostedServer(opts: ServerOptions, workerFile: string)
   return {
     url: `unix:${socketPath}`,
     host,
+    async prepare(tc) {
+      return (await host()).prepare(tc);
+    },
     async stats() {
       const remote = started && (await started.catch(() => undefined));
       return remote ? remote.stats() : undefined;

@@ -7,7 +7,7 @@
 
 import { StringDecoder } from 'node:string_decoder';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Environment variable through which every toolexec child finds the job server. */
 export const JOBSERVER_ENV = 'ORCHESTRION_JOBSERVER_URL';
@@ -182,6 +182,46 @@ export interface StatsResult {
   childBuildMs?: number;
   /** Milliseconds loading the configuration (and validating it, when the suffix was not known). */
   configMs?: number;
+  /** Resolutions a persistent server's earlier build had made (no child build). */
+  resolutionsReused?: number;
+}
+
+/**
+ * A session of a persistent job server (`orchestrion server`): one build's own job server (its
+ * never-build-twice table, resolutions, counters) that shares the persistent server's loaded
+ * configuration, wasm workers and resolutions with the other builds of the same module. Opened on
+ * the persistent server's control socket by `orchestrion go`; it ends when that connection closes.
+ */
+export interface SessionOpenParams {
+  /** Module root of the build: must be the server's. */
+  root: string;
+  /** The go command line from the subcommand on (child builds share its flags). */
+  goArgs: string[];
+  /** The build's environment: child builds and `go list` run with it, not the server's. */
+  env: Record<string, string>;
+  /** The suffix `orchestrion go` found in its suffix cache, if any (ServerOptions.knownSuffix). */
+  knownSuffix?: string;
+}
+export interface SessionOpenResult {
+  /** Where the build's toolexec calls connect (ORCHESTRION_JOBSERVER_URL). */
+  url: string;
+  /** The persistent server's process id. */
+  pid: number;
+}
+export interface SessionPrepareParams {
+  goroot: string;
+  goversion: string;
+}
+export interface SessionPrepareResult {
+  suffix: string;
+  inputs: string[];
+  warnings?: string[];
+}
+export interface SessionPrefetchParams {
+  sets: string[][];
+}
+export interface SessionResolvedResult {
+  sets: string[][];
 }
 
 /** Method name → params and result types. */
@@ -192,9 +232,27 @@ export interface Methods {
   instrument: { params: InstrumentParams; result: InstrumentResult };
   'packages.resolve': { params: ResolveParams; result: ResolveResult };
   stats: { params: StatsParams; result: StatsResult };
+  // The control socket of a persistent server (SessionOpenParams); `stats` answers there for the session.
+  'session.open': { params: SessionOpenParams; result: SessionOpenResult };
+  'session.prepare': { params: SessionPrepareParams; result: SessionPrepareResult };
+  'session.prefetch': { params: SessionPrefetchParams; result: Record<string, never> };
+  'session.resolved': { params: Record<string, never>; result: SessionResolvedResult };
+  'session.close': { params: Record<string, never>; result: Record<string, never> };
 }
 export type Method = keyof Methods;
-export const METHODS: readonly Method[] = ['version.suffix', 'build.start', 'build.finish', 'instrument', 'packages.resolve', 'stats'];
+export const METHODS: readonly Method[] = [
+  'version.suffix',
+  'build.start',
+  'build.finish',
+  'instrument',
+  'packages.resolve',
+  'stats',
+  'session.open',
+  'session.prepare',
+  'session.prefetch',
+  'session.resolved',
+  'session.close',
+];
 
 export interface Request<M extends Method = Method> {
   v: number;
@@ -243,8 +301,54 @@ export function checkRequest(msg: unknown): string | undefined {
       if (p.work !== undefined && (typeof p.work !== 'string' || !p.work.startsWith('/'))) return 'packages.resolve: "work" must be an absolute path';
       return need('importPath');
     case 'stats':
+    case 'session.resolved':
+    case 'session.close':
+      return undefined;
+    case 'session.open':
+      if (!Array.isArray(p.goArgs) || !p.goArgs.every((x) => typeof x === 'string')) return 'session.open: "goArgs" must be an array of strings';
+      if (typeof p.env !== 'object' || p.env === null || !Object.values(p.env).every((x) => typeof x === 'string')) return 'session.open: "env" must be an object of strings';
+      if (p.knownSuffix !== undefined && typeof p.knownSuffix !== 'string') return 'session.open: "knownSuffix" must be a string';
+      return need('root');
+    case 'session.prepare':
+      return need('goroot', 'goversion');
+    case 'session.prefetch':
+      if (!Array.isArray(p.sets) || !p.sets.every((s) => Array.isArray(s) && s.every((x) => typeof x === 'string'))) return 'session.prefetch: "sets" must be an array of arrays of import paths';
       return undefined;
   }
+}
+
+/**
+ * Serves the requests arriving on `socket`: each line decoded and checked, then `handle`d, and its
+ * result or error written back under the request's id. `onLine` hears of every line first.
+ */
+export function serveRequests(
+  socket: { write(s: string): unknown; writable: boolean; on(event: 'data', f: (chunk: Buffer) => void): unknown },
+  handle: (req: Request) => Promise<unknown>,
+  onLine: () => void = () => {},
+): void {
+  socket.on(
+    'data',
+    lineReader((line) => {
+      onLine();
+      let msg: unknown;
+      try {
+        msg = JSON.parse(line);
+      } catch {
+        socket.write(encode({ id: 0, error: { message: 'request is not valid JSON' } }));
+        return;
+      }
+      const id = typeof (msg as { id?: unknown })?.id === 'number' ? (msg as { id: number }).id : 0;
+      const problem = checkRequest(msg);
+      if (problem) {
+        socket.write(encode({ id, error: { message: problem } }));
+        return;
+      }
+      handle(msg as Request).then(
+        (result) => socket.writable && socket.write(encode({ id, result })),
+        (err: Error) => socket.writable && socket.write(encode({ id, error: { message: err.message } })),
+      );
+    }),
+  );
 }
 
 /** Encodes one message as a line. */

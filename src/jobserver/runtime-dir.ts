@@ -24,8 +24,11 @@ const UNOWNED_GRACE_MS = 60_000;
 
 const OWNER_FILE = 'owner';
 
-/** The job-server directories and the daemons' lock and log files, `go-<name>[.lock|.log]`. */
-const JOB_ENTRY = /^go-([A-Za-z0-9]{1,16})(\.lock|\.log)?$/;
+/**
+ * The job-server directories and the daemons' lock and log files, `go-<name>[.lock|.log]`, and the
+ * persistent servers' directories, `srv-<key>` (their lock and log files are the starters' business).
+ */
+const JOB_ENTRY = /^(?:go-([A-Za-z0-9]{1,16})(\.lock|\.log)?|srv-[0-9a-f]{16})$/;
 
 /**
  * The user's private runtime directory, created if needed. `warn` hears about each name passed
@@ -115,6 +118,41 @@ export function untrustedSocket(socketPath: string): string | undefined {
 /** The daemon directory of the toolexec calls whose parent is the `go` process `goPid`. */
 export function daemonDirFor(goPid: number, root = runtimeDir()): string {
   return path.join(root, `go-${goPid}`);
+}
+
+/**
+ * Takes the lock file that elects the one process starting a server (O_EXCL, holding our pid);
+ * false when another holds it. A lock older than 30 s is its starter's, dead: removed, so that a
+ * later attempt can take it.
+ */
+export function takeStartLock(lock: string): boolean {
+  let fd: number;
+  try {
+    fd = fs.openSync(lock, 'wx', 0o600);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    try {
+      if (Date.now() - fs.statSync(lock).mtimeMs > 30_000) fs.rmSync(lock, { force: true });
+    } catch {
+      // gone: the server is up, or will be retried
+    }
+    return false;
+  }
+  fs.writeSync(fd, String(process.pid));
+  fs.closeSync(fd);
+  return true;
+}
+
+/** The directory of the persistent server (`orchestrion server`) identified by `key` (16 hex digits). */
+export function persistentDirFor(key: string, root = runtimeDir()): string {
+  return path.join(root, `srv-${key}`);
+}
+
+/** Whether the process recorded as the owner of `dir` may still be running (no record: no). */
+export function dirOwnerRunning(dir: string): boolean {
+  const owner = readOwner(dir);
+  if (owner === 'absent') return false;
+  return owner === undefined || ownerRunning(owner);
 }
 
 /** A new job-server directory (`go-XXXXXX`, 0700) owned by this process. */

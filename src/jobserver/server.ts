@@ -13,9 +13,9 @@ import { injectablesFingerprint, injectedPaths } from '../config/injectables.ts'
 import { fileMayMatch, filesNoReason, packageClause, packageMayMatch, packageNoReason, type PackageContext } from '../config/prefilter.ts';
 import { parseImportConfig } from '../toolexec/importcfg.ts';
 import { logEvent } from '../log.ts';
-import { InjectorPool } from '../pool/pool.ts';
+import type { InjectorPool } from '../pool/pool.ts';
 import { PROJECT_ROOT, toolBuildID, toolVersion } from '../version.ts';
-import { ensureWasm, helpersHash, toolchainOfTool, type Toolchain } from '../wasm/module.ts';
+import { helpersHash, toolchainOfTool, type Toolchain } from '../wasm/module.ts';
 import type { WasmAspectVerdict } from '../wasm/api.ts';
 import type { ResultPromise } from 'execa';
 import { childBuildArgs, parseGoFlags, stripToolexec } from '../goflags.ts';
@@ -24,13 +24,12 @@ import { BuildOnce } from './buildonce.ts';
 import { PSEUDO, childBuild } from './childbuild.ts';
 import { listenUnix } from './listen.ts';
 import { rootModulePath } from './moduleroot.ts';
+import { SharedState, envIdentity, type Resolution } from './shared.ts';
 import {
   JOBSERVER_ENV,
   VERSION_SUFFIX_ENV,
   RESOLVE_CHAIN_ENV,
-  checkRequest,
-  encode,
-  lineReader,
+  serveRequests,
   type AspectVerdict,
   type ExplainStage,
   type InstrumentParams,
@@ -57,6 +56,10 @@ export interface ServerOptions {
   knownSuffix?: string;
   /** JSON Schema checking of the YAML files: `off` for builds (as Orchestrion's compile-time loader), `warn` for lint. */
   schema?: SchemaMode;
+  /** The build's environment (child builds, `go list`); this process's by default. */
+  env?: NodeJS.ProcessEnv;
+  /** What a persistent server's builds share (pools, configurations, resolutions); else the server's own. */
+  shared?: SharedState<ConfigState>;
 }
 
 /** A resolution started before anyone asked for it (`prefetch`), named as the recording names it. */
@@ -70,7 +73,7 @@ export interface Prepared {
   warnings?: string[];
 }
 
-interface ConfigState extends Prepared {
+export interface ConfigState extends Prepared {
   signature: string;
   config: LoadedConfig;
   /** The templates' `Version` (go.mod is among the config's files: a new pin reloads it). */
@@ -80,12 +83,13 @@ interface ConfigState extends Prepared {
 export class JobServer {
   readonly url: string;
   private readonly buildOnce: BuildOnce;
-  private readonly pools = new Map<string, Promise<InjectorPool>>();
+  private readonly shared: SharedState<ConfigState>;
+  private readonly env: NodeJS.ProcessEnv;
   private configState: Promise<ConfigState> | undefined;
   /** `opts.knownSuffix` stands for the configuration as the build started: used by the first load only. */
   private knownSuffixUnused = true;
   private readonly sockets = new Set<Duplex>();
-  private readonly stats: Required<StatsResult> = { requests: {}, instrumented: 0, cached: 0, skipped: 0, compiles: 0, reused: 0, instrumentMs: 0, childBuilds: 0, childBuildMs: 0, configMs: 0 };
+  private readonly stats: Required<StatsResult> = { requests: {}, instrumented: 0, cached: 0, skipped: 0, compiles: 0, reused: 0, instrumentMs: 0, childBuilds: 0, childBuildMs: 0, configMs: 0, resolutionsReused: 0 };
   private readonly rootModule: string;
   /** Time of the last request or disconnect; the daemon's idle timer reads it. */
   lastActivity = Date.now();
@@ -101,6 +105,8 @@ export class JobServer {
     this.url = `unix:${socketPath}`;
     this.buildOnce = new BuildOnce(path.join(opts.dir, 'artifacts'));
     this.rootModule = rootModulePath(opts.root);
+    this.shared = opts.shared ?? new SharedState<ConfigState>();
+    this.env = opts.env ?? process.env;
   }
 
   static async listen(opts: ServerOptions): Promise<JobServer> {
@@ -142,9 +148,8 @@ export class JobServer {
     for (const c of this.children) c.kill('SIGTERM');
     const server = this.server;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-    const pools = [...this.pools.values()];
-    this.pools.clear();
-    await Promise.allSettled(pools.map(async (p) => (await p).close()));
+    // A persistent server's pools outlive its builds.
+    if (!this.opts.shared) await this.shared.closePools();
     fs.rmSync(this.opts.dir, { recursive: true, force: true });
     logEvent('server.close', { stats: this.stats });
   }
@@ -157,30 +162,13 @@ export class JobServer {
       this.lastActivity = Date.now();
     });
     socket.on('error', () => socket.destroy());
-    socket.on(
-      'data',
-      lineReader((line) => {
-        this.lastActivity = Date.now();
-        let msg: unknown;
-        try {
-          msg = JSON.parse(line);
-        } catch {
-          socket.write(encode({ id: 0, error: { message: 'request is not valid JSON' } }));
-          return;
-        }
-        const id = typeof (msg as { id?: unknown })?.id === 'number' ? (msg as { id: number }).id : 0;
-        const problem = checkRequest(msg);
-        if (problem) {
-          socket.write(encode({ id, error: { message: problem } }));
-          return;
-        }
-        const req = msg as Request;
+    serveRequests(
+      socket,
+      (req) => {
         this.stats.requests[req.method] = (this.stats.requests[req.method] ?? 0) + 1;
-        this.handle(req.method, req.params).then(
-          (result) => socket.writable && socket.write(encode({ id, result })),
-          (err: Error) => socket.writable && socket.write(encode({ id, error: { message: err.message } })),
-        );
-      }),
+        return this.handle(req.method, req.params);
+      },
+      () => (this.lastActivity = Date.now()),
     );
   }
 
@@ -225,13 +213,15 @@ export class JobServer {
   }
 
   private pool(tc: Toolchain): Promise<InjectorPool> {
-    let p = this.pools.get(tc.goroot);
-    if (!p) {
-      p = ensureWasm(tc, (m) => logEvent('wasm', { message: m })).then((files) => new InjectorPool(files));
-      p.catch(() => this.pools.delete(tc.goroot));
-      this.pools.set(tc.goroot, p);
-    }
-    return p;
+    return this.shared.pool(tc);
+  }
+
+  /**
+   * What a configuration loaded for this build may be shared under: the module, the environment and
+   * the build flags it was loaded with (GOFLAGS and tags decide what orchestrion.tool.go imports).
+   */
+  private configKey(tc: Toolchain): string {
+    return JSON.stringify([this.opts.root, tc.goroot, envIdentity(this.env), this.buildFlags(), this.opts.schema ?? 'off']);
   }
 
   /** The suffix of the configuration as loaded, else the one the build started with, if any. */
@@ -250,7 +240,20 @@ export class JobServer {
       // The wrapper's cached suffix stands for the configuration as it was when the build started.
       const known = this.knownSuffixUnused ? this.opts.knownSuffix : undefined;
       this.knownSuffixUnused = false;
-      this.configState = this.loadConfigState(tc, known);
+      const key = this.configKey(tc);
+      const earlier = this.shared.config(key);
+      // Another build's configuration serves only when it has the suffix this build was started with
+      // (the wrapper's suffix cache vouched for every input of it) and its files are as it read them.
+      this.configState = (async () => {
+        const state = known !== undefined ? await earlier?.catch(() => undefined) : undefined;
+        if (state && state.suffix === known && state.signature === signature(state.config.files)) {
+          logEvent('config.reuse', { root: this.opts.root, suffix: known });
+          return state;
+        }
+        const loaded = this.loadConfigState(tc, known);
+        this.shared.setConfig(key, loaded);
+        return loaded;
+      })();
       // A failed load is not cached: the user fixes the file and runs the build again.
       this.configState.catch(() => (this.configState = undefined));
     }
@@ -267,7 +270,7 @@ export class JobServer {
   }
 
   private async computeConfigState(tc: Toolchain, knownSuffix?: string): Promise<ConfigState> {
-    const goEnv = { ...process.env, GOFLAGS: stripToolexec(process.env.GOFLAGS) };
+    const goEnv = { ...this.env, GOFLAGS: stripToolexec(this.env.GOFLAGS) };
     const config = await loadConfig(this.opts.root, goEnv, { schema: this.opts.schema ?? 'off' });
     const sig = signature(config.files);
     const orchestrionVersion = orchestrionVersionAt(this.opts.root);
@@ -435,10 +438,7 @@ export class JobServer {
   private async resolveOwn(p: ResolveParams, pkgs: string[], chain: string[], key: string, running?: Promise<Resolution>): Promise<Record<string, string>> {
     let r = running ?? this.resolutions.get(key);
     if (!r) {
-      const t0 = performance.now();
-      this.stats.childBuilds++;
-      r = this.childBuild(pkgs, chain, p.work);
-      void r.finally(() => (this.stats.childBuildMs += performance.now() - t0)).catch(() => {});
+      r = this.resolveShared(pkgs, chain, p.work);
       r.then(
         (res) => this.settled.set(key, res),
         () => this.resolutions.delete(key), // a failure is not cached: the next build retries
@@ -446,6 +446,34 @@ export class JobServer {
       this.resolutions.set(key, r);
     }
     return (await r).archives;
+  }
+
+  /**
+   * A resolution an earlier build of a persistent server made for the same packages, suffix, module,
+   * flags and environment (the archives its child build listed, all still in GOCACHE), else a child
+   * build, whose answer is kept for the next build. The suffix hashes everything the injected
+   * packages and their dependencies are built from (config/injectables.ts), so the same key means
+   * the same action IDs. Not under -work, where the child's WORK belongs inside the build's.
+   */
+  private async resolveShared(pkgs: string[], chain: string[], work: string | undefined): Promise<Resolution> {
+    const suffix = await this.buildSuffix();
+    const keepWork = parseGoFlags(this.opts.goArgs ?? ['build'], this.env.GOFLAGS ?? '').short.has('work');
+    const context = suffix !== undefined && !keepWork ? JSON.stringify([suffix, this.opts.root, envIdentity(this.env), this.buildFlags()]) : undefined;
+    const earlier = context !== undefined ? this.shared.resolution(context, pkgs, PSEUDO) : undefined;
+    if (earlier) {
+      logEvent('resolve.reuse', { packages: pkgs, count: Object.keys(earlier.archives).length });
+      this.stats.resolutionsReused++;
+      return earlier;
+    }
+    const t0 = performance.now();
+    this.stats.childBuilds++;
+    try {
+      const res = await this.childBuild(pkgs, chain, work);
+      if (context !== undefined) this.shared.keepResolution(context, pkgs, res);
+      return res;
+    } finally {
+      this.stats.childBuildMs += performance.now() - t0;
+    }
   }
 
   /**
@@ -505,7 +533,7 @@ export class JobServer {
    * where a child's WORK goes inside the requesting build's.
    */
   async prefetch(sets: string[][]): Promise<void> {
-    if (parseGoFlags(this.opts.goArgs ?? ['build'], process.env.GOFLAGS ?? '').short.has('work')) return;
+    if (parseGoFlags(this.opts.goArgs ?? ['build'], this.env.GOFLAGS ?? '').short.has('work')) return;
     for (const packages of sets) {
       if (this.closing) return;
       logEvent('resolve.prefetch', { packages });
@@ -529,15 +557,15 @@ export class JobServer {
 
   /** The user's build flags (GOFLAGS, then the command line) that child `go` commands must share. */
   private buildFlags(): string[] {
-    return childBuildArgs(parseGoFlags(this.opts.goArgs ?? ['build'], process.env.GOFLAGS ?? ''));
+    return childBuildArgs(parseGoFlags(this.opts.goArgs ?? ['build'], this.env.GOFLAGS ?? ''));
   }
 
   private async childBuild(pkgs: string[], chain: string[], work: string | undefined): Promise<Resolution> {
-    const bin = process.env.ORCHESTRION_BIN || path.join(PROJECT_ROOT, 'bin', 'orchestrion');
+    const bin = this.env.ORCHESTRION_BIN || process.env.ORCHESTRION_BIN || path.join(PROJECT_ROOT, 'bin', 'orchestrion');
     // The chain names the packages being resolved too (marked with INJECTED, so they are not taken
     // for compiles in progress), so that a cycle reads `p -> injected -> p`.
     const childChain = [...chain, INJECTED + pkgs.join(', ')];
-    const env: NodeJS.ProcessEnv = { ...process.env, GOFLAGS: stripToolexec(process.env.GOFLAGS), [JOBSERVER_ENV]: this.url, [RESOLVE_CHAIN_ENV]: JSON.stringify(childChain) };
+    const env: NodeJS.ProcessEnv = { ...this.env, GOFLAGS: stripToolexec(this.env.GOFLAGS), [JOBSERVER_ENV]: this.url, [RESOLVE_CHAIN_ENV]: JSON.stringify(childChain) };
     // The suffix the build runs with, when known: the child's `-V=full` calls are then answered by
     // bin/orchestrion itself, and a child build whose every action is cached never waits for the
     // configuration to load (a second on a CI worker, measured). Same keys as the parent's.
@@ -549,7 +577,7 @@ export class JobServer {
     const t0 = Date.now();
     // Under the user's -work, the child keeps its WORK too, inside the user's: one tree holds every
     // file the build wove (`orchestrion diff`, instrument's tests read it).
-    const keepWork = parseGoFlags(this.opts.goArgs ?? ['build'], process.env.GOFLAGS ?? '').short.has('work') ? { workParent: work } : undefined;
+    const keepWork = parseGoFlags(this.opts.goArgs ?? ['build'], this.env.GOFLAGS ?? '').short.has('work') ? { workParent: work } : undefined;
     const res = await childBuild(pkgs, {
       flags: this.buildFlags(),
       bin,
@@ -572,12 +600,6 @@ export class JobServer {
     for (const pkg of pkgs) if (!res.archives.has(pkg)) throw new Error(`resolving ${JSON.stringify(pkg)}: no archive found (go list returned no such package)`);
     return { archives: Object.fromEntries(res.archives), deps: res.deps };
   }
-}
-
-/** A child build's answer: each package's export data, and each one's dependencies (go list's Deps). */
-interface Resolution {
-  archives: Record<string, string>;
-  deps: Map<string, string[]>;
 }
 
 /** Marks, in a resolve chain, the packages a child build was started for (no import path starts with it). */

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Client } from '../jobserver/client.ts';
 import { JOBSERVER_ENV, socketPathOf } from '../jobserver/protocol.ts';
-import { daemonDirFor, runtimeDir, untrustedSocket } from '../jobserver/runtime-dir.ts';
+import { daemonDirFor, runtimeDir, takeStartLock, untrustedSocket } from '../jobserver/runtime-dir.ts';
 import { logEvent } from '../log.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -60,22 +60,7 @@ export async function connectJobServer(distDir: string): Promise<Client> {
 
 /** Starts the daemon unless another call holds the start lock. Returns whether this call is done trying. */
 function tryStartDaemon(distDir: string, dir: string, goPid: number, lock: string, logFile: string): boolean {
-  let fd: number;
-  try {
-    fd = fs.openSync(lock, 'wx', 0o600);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    // Someone else is starting it, unless the lock is stale (its starter died long ago).
-    try {
-      const age = Date.now() - fs.statSync(lock).mtimeMs;
-      if (age > 30_000) fs.rmSync(lock, { force: true });
-    } catch {
-      // the lock went away: the daemon is up, or will be retried
-    }
-    return false;
-  }
-  fs.writeSync(fd, String(process.pid));
-  fs.closeSync(fd);
+  if (!takeStartLock(lock)) return false;
   // A socket left by a daemon that crashed would make listen() fail.
   fs.rmSync(dir, { recursive: true, force: true });
   const out = fs.openSync(logFile, 'a', 0o600);

@@ -8,7 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { toolexecInvocation } from '../gocommand.ts';
 import { childBuildArgs, parseGoFlags, stripToolexec } from '../goflags.ts';
-import { startHostedServer, type HostedServer } from '../jobserver/host.ts';
+import { startHostedServer, type BuildServer } from '../jobserver/host.ts';
+import { openSession, persistentServerWanted, serverIdleMs } from '../jobserver/persistent-client.ts';
 import { JOBSERVER_ENV, VERSION_SUFFIX_ENV } from '../jobserver/protocol.ts';
 import { makeJobDir, runtimeDir, sweepRuntimeDir } from '../jobserver/runtime-dir.ts';
 import { logEvent } from '../log.ts';
@@ -61,7 +62,10 @@ async function runInstrumented(argv: string[], opts: WrapperOptions, interrupts:
   const inv = toolexecInvocation(argv, opts.bin);
   if (inv.chdir) process.chdir(inv.chdir);
   if (!inv.instrumented) return runGo(inv.args, process.env, interrupts);
-  memoryPlan(); // a wrong ORCHESTRION_MAX_MEMORY or ORCHESTRION_WORKERS fails here, not in the first compile
+  // A wrong ORCHESTRION_MAX_MEMORY, ORCHESTRION_WORKERS or ORCHESTRION_SERVER[_TIMEOUT] fails here,
+  // not in the first compile.
+  memoryPlan();
+  if (persistentServerWanted(process.env)) serverIdleMs(process.env);
   const cwd = process.cwd();
   const ge = await goEnv(cwd, process.env);
   const root = rootFromGoMod(ge.GOMOD, cwd);
@@ -99,9 +103,9 @@ async function runInstrumented(argv: string[], opts: WrapperOptions, interrupts:
   const cacheStats = path.join(dir, 'cacheprog-stats');
   fs.mkdirSync(cacheStats);
   process.env[STATS_ENV] = cacheStats;
-  let server: HostedServer;
+  let server: BuildServer;
   try {
-    server = await startHostedServer({ root, dir, goArgs: inv.args, knownSuffix: suffix }, path.join(opts.distDir, 'jobserver', 'host-worker.js'));
+    server = await startServer({ root, dir, runtime, toolchain, tool, goArgs: inv.args, knownSuffix: suffix }, opts);
   } catch (err) {
     fs.rmSync(dir, { recursive: true, force: true });
     throw err;
@@ -112,7 +116,7 @@ async function runInstrumented(argv: string[], opts: WrapperOptions, interrupts:
       // Load and validate the configuration before go starts, so a bad orchestrion.yml fails fast
       // with its own message rather than as a failed `compile -V=full`.
       const since = Date.now();
-      const prepared = await interrupts.race((async () => (await server.host()).prepare(toolchain))());
+      const prepared = await interrupts.race(server.prepare(toolchain));
       suffix = prepared.suffix;
       if (key) writeSuffix(key, suffix, prepared.inputs, since);
       await shared?.store(suffix, prepared.inputs, since);
@@ -143,15 +147,45 @@ async function runInstrumented(argv: string[], opts: WrapperOptions, interrupts:
     await shared?.close();
     // After a signal, the worker is ended without waiting long for what it was doing.
     await server.stop(interrupts.received ? 1000 : undefined);
+    fs.rmSync(dir, { recursive: true, force: true }); // a persistent server's session has its own
     // Peak RSS of this process: the job server and the wasm workers are threads of it.
     logEvent('wrapper.exit', { maxRSSKiB: process.resourceUsage().maxRSS, signal: interrupts.received });
   }
   return code;
 }
 
+/**
+ * The build's job server: a session of the module's persistent server (started if none runs), or,
+ * with ORCHESTRION_SERVER=per-build, under CI, or when the persistent server cannot be reached, one
+ * on a thread of this process for this build alone.
+ */
+async function startServer(
+  b: { root: string; dir: string; runtime: string; toolchain: { goroot: string; version: string }; tool: string | undefined; goArgs: string[]; knownSuffix: string | undefined },
+  opts: WrapperOptions,
+): Promise<BuildServer> {
+  if (b.tool && persistentServerWanted(process.env)) {
+    try {
+      const server = await openSession({
+        runtime: b.runtime,
+        id: { root: b.root, goroot: b.toolchain.goroot, goversion: b.toolchain.version, tool: b.tool },
+        goArgs: b.goArgs,
+        env: process.env,
+        knownSuffix: b.knownSuffix,
+        distDir: opts.distDir,
+      });
+      logEvent('wrapper.session', { url: server.url });
+      return server;
+    } catch (err) {
+      logEvent('wrapper.session-failed', { error: String(err) });
+      process.stderr.write(`orchestrion: warning: ${(err as Error).message}; using a job server for this build alone\n`);
+    }
+  }
+  return startHostedServer({ root: b.root, dir: b.dir, goArgs: b.goArgs, knownSuffix: b.knownSuffix }, path.join(opts.distDir, 'jobserver', 'host-worker.js'));
+}
+
 /** Stores what this build resolved as the next one's hint, where it differs from the hint it had. */
 async function keepHint(
-  server: HostedServer,
+  server: BuildServer,
   h: { key: string | undefined; target: object; suffix: string; hint: ResolveHint | undefined; shared: ReturnType<typeof sharedSuffix> },
 ): Promise<void> {
   const sets = await server.resolveRequests().catch(() => []);

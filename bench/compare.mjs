@@ -21,6 +21,9 @@
 // processes together (per-call toolexec processes at their concurrency), the latter also as the
 // sum of proportional set sizes (the binary's pages every process maps counted once). Figures are medians, with
 // the spread (min–max) of the runs.
+// orchestrion-ts runs in its default mode (unless CI or ORCHESTRION_SERVER is set): the cold build
+// starts the module copy's persistent job server, the warm and edit builds reuse it, and it exits
+// when the copy is removed at the end of the run; its memory counts with the tool's processes.
 // Plain builds of A and B import the integrations by hand (the same packages compiled: the physical
 // limit); C's plain build compiles delve alone.
 import { spawn } from 'node:child_process';
@@ -132,7 +135,7 @@ const serverOf = {
   plain: () => false,
   orchestrion: (argv) => argv[0] === orchestrion && argv[1] !== 'toolexec',
   // This checkout's processes only: another checkout's builds on the machine are not ours.
-  ts: (argv) => argv.some((a) => a === path.join(root, 'dist', 'go.cjs') || a === path.join(root, 'dist', 'cli.js') || a === path.join(root, 'dist', 'jobserver', 'daemon.js')),
+  ts: (argv) => argv.some((a) => a === path.join(root, 'dist', 'go.cjs') || a === path.join(root, 'dist', 'cli.js') || a === path.join(root, 'dist', 'jobserver', 'daemon.js') || a === path.join(root, 'dist', 'jobserver', 'persistent-main.js')),
 };
 /** All of a tool's processes, its per-call toolexec processes included. */
 const allOf = {
@@ -157,7 +160,7 @@ async function benchApp(app) {
       if (tool === 'plain' && src.plainImports.length > 0) manualImports(dir, src.plainImports);
       const cacheDir = path.join(tmp, `orchcache-${app}-${i}`);
       const logFile = path.join(tmp, `${app}-${i}.log`);
-      const env = (gocache) => ({ ...baseEnv, GOCACHE: gocache, ...(tool === 'ts' ? { ORCHESTRION_CACHE_DIR: cacheDir, ORCHESTRION_LOG_FILE: logFile } : {}) });
+      const env = (gocache) => ({ ...baseEnv, GOCACHE: gocache, ...(tool === 'ts' ? { ORCHESTRION_CACHE_DIR: cacheDir, ORCHESTRION_LOG_FILE: logFile, ORCHESTRION_SERVER_LOG_FILE: logFile } : {}) });
       const [cmd, args] = command(tool, src.args);
       const gocache = path.join(tmp, `gocache-${app}-${tool}-${i}`);
       log(`app ${app} run ${i + 1}/${RUNS}: ${tool} cold`);

@@ -13,6 +13,11 @@
 //      cgo on linux, one of Orchestrion's own benchmark apps) pinned to orchestrion/all/v2, `go build ./...`;
 //   D  bench/apps/nethttp: net/http server and client with dd-trace-go's tracer and contrib/net/http,
 //      //dd:span functions in a leaf package, no cgo: nothing hides the cost of the tracer and its weaving.
+//   E  `go test ./...` of a module of 24 test packages (generated here, on app D's go.mod: each an
+//      http handler with //dd:span served and called through httptest), the layout of dd-trace-go's
+//      integration suite: as many test binaries, each linking the tracer.
+// --curve FILE (with app E): an SVG of orchestrion-ts's memory (PSS of all its processes) against
+// the packages compiled through its job server during E's cold build (docs/memory-curve.svg).
 // Per app and tool: cold build (fresh GOCACHE; for orchestrion-ts a fresh ORCHESTRION_CACHE_DIR too),
 // warm no-op rebuild (3 per run), rebuild after changing one leaf file; for orchestrion-ts also a
 // cold build with a fresh GOCACHE but its instrumentation cache kept, peak RSS of the `orchestrion go`
@@ -33,8 +38,10 @@ import * as path from 'node:path';
 import { argOf, log, median, must, ours, root } from './common.mjs';
 
 const RUNS = Number(argOf('--runs', '3'));
+const TEST_PACKAGES = 24;
+const CURVE = argOf('--curve', '');
 const CALLS = Number(argOf('--calls', '30'));
-const APPS = argOf('--apps', 'A,B,C,D').split(',');
+const APPS = argOf('--apps', 'A,B,C,D,E').split(',');
 const ORCH_VERSION = argOf('--orchestrion', 'v1.12.0');
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-compare-'));
@@ -47,7 +54,7 @@ for (const k of ['ORCHESTRION_JOBSERVER_URL', 'ORCHESTRION_VERSION_SUFFIX', 'ORC
  * processes `serverOf(argv)` selects (the tool's own long-lived processes: `orchestrion go` and
  * any server it starts, not its per-call toolexec processes).
  */
-function timed(cmd, args, opts, serverOf = () => false, allOf = () => false) {
+function timed(cmd, args, opts, serverOf = () => false, allOf = () => false, curve = undefined) {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
     const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -78,6 +85,7 @@ function timed(cmd, args, opts, serverOf = () => false, allOf = () => false) {
           // exited meanwhile
         }
       }
+      if (curve) curve.points.push([compiledSoFar(curve), pss]);
       peakKiB = Math.max(peakKiB, sum);
       peakAllKiB = Math.max(peakAllKiB, all);
       peakPssKiB = Math.max(peakPssKiB, pss);
@@ -89,6 +97,52 @@ function timed(cmd, args, opts, serverOf = () => false, allOf = () => false) {
       else resolve({ ms, peakKiB, peakAllKiB, peakPssKiB });
     });
   });
+}
+
+/** Packages compiled through the job server so far (build.start events of the debug log, read incrementally). */
+function compiledSoFar(curve) {
+  try {
+    const size = fs.statSync(curve.log).size;
+    if (size > curve.offset) {
+      const fd = fs.openSync(curve.log, 'r');
+      const buf = Buffer.alloc(size - curve.offset);
+      fs.readSync(fd, buf, 0, buf.length, curve.offset);
+      fs.closeSync(fd);
+      const text = curve.rest + buf.toString('utf8');
+      const lines = text.split('\n');
+      curve.rest = lines.pop();
+      for (const l of lines) if (l.includes('"event":"build.start"') && !l.includes('"reuse":true')) curve.compiled++;
+      curve.offset = size;
+    }
+  } catch {
+    // no log yet
+  }
+  return curve.compiled;
+}
+
+/** The memory curve as an SVG: PSS (MiB) against packages compiled, with the 400 MiB budget. */
+function curveSVG(points, title) {
+  const W = 720, H = 360, L = 60, B = 40, T = 30, R = 20;
+  const maxX = Math.max(1, ...points.map((p) => p[0]));
+  const maxY = Math.max(450, ...points.map((p) => p[1] / 1024)) * 1.05;
+  const x = (v) => (L + (v / maxX) * (W - L - R)).toFixed(1);
+  const y = (v) => (H - B - (v / maxY) * (H - B - T)).toFixed(1);
+  const ticks = (max, step) => Array.from({ length: Math.floor(max / step) + 1 }, (_, i) => i * step);
+  const xstep = maxX > 400 ? 100 : maxX > 100 ? 50 : 10;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`,
+    `<text x="${W / 2}" y="18" text-anchor="middle" font-size="13">${title}</text>`,
+    ...ticks(maxY, 100).map((v) => `<line x1="${L}" x2="${W - R}" y1="${y(v)}" y2="${y(v)}" stroke="#eee"/><text x="${L - 6}" y="${Number(y(v)) + 4}" text-anchor="end">${v}</text>`),
+    ...ticks(maxX, xstep).map((v) => `<text x="${x(v)}" y="${H - B + 16}" text-anchor="middle">${v}</text>`),
+    `<line x1="${L}" x2="${W - R}" y1="${y(400)}" y2="${y(400)}" stroke="#c00" stroke-dasharray="6 4"/><text x="${W - R}" y="${Number(y(400)) - 4}" text-anchor="end" fill="#c00">budget 400 MiB</text>`,
+    `<polyline fill="none" stroke="#06c" stroke-width="1.5" points="${points.map((p) => `${x(p[0])},${y(p[1] / 1024)}`).join(' ')}"/>`,
+    `<line x1="${L}" x2="${L}" y1="${T}" y2="${H - B}" stroke="black"/><line x1="${L}" x2="${W - R}" y1="${H - B}" y2="${H - B}" stroke="black"/>`,
+    `<text x="${W / 2}" y="${H - 6}" text-anchor="middle">packages compiled through the job server</text>`,
+    `<text x="14" y="${H / 2}" text-anchor="middle" transform="rotate(-90 14 ${H / 2})">MiB (PSS, all processes)</text>`,
+    '</svg>',
+    '',
+  ].join('\n');
 }
 
 // The reference release, from the module proxy.
@@ -124,6 +178,24 @@ function prepare(app) {
     fs.cpSync(path.join(root, 'bench', 'apps', 'nethttp'), dir, { recursive: true });
     must('go', ['mod', 'download'], { cwd: dir, env: baseEnv });
     return { dir, args: ['build', '-o', 'out.bin', '.'], leaf: 'catalog/catalog.go', plainImports: ddIntegrations.filter((p) => !p.includes('database/sql')) };
+  }
+  if (app === 'E') {
+    fs.mkdirSync(dir);
+    for (const f of ['go.mod', 'go.sum', 'orchestrion.tool.go']) fs.copyFileSync(path.join(root, 'bench', 'apps', 'nethttp', f), path.join(dir, f));
+    for (let n = 1; n <= TEST_PACKAGES; n++) {
+      const name = `p${String(n).padStart(2, '0')}`;
+      fs.mkdirSync(path.join(dir, name));
+      fs.writeFileSync(
+        path.join(dir, name, `${name}.go`),
+        `// Package ${name} is one of the benchmark's generated test packages.\npackage ${name}\n\nimport "net/http"\n\n// Handle answers with the package's name.\n//\n//dd:span\nfunc Handle(w http.ResponseWriter, r *http.Request) {\n\tw.Write([]byte(${JSON.stringify(name)}))\n}\n`,
+      );
+      fs.writeFileSync(
+        path.join(dir, name, `${name}_test.go`),
+        `package ${name}\n\nimport (\n\t"io"\n\t"net/http"\n\t"net/http/httptest"\n\t"testing"\n)\n\nfunc TestHandle(t *testing.T) {\n\tsrv := httptest.NewServer(http.HandlerFunc(Handle))\n\tdefer srv.Close()\n\tresp, err := http.Get(srv.URL)\n\tif err != nil {\n\t\tt.Fatal(err)\n\t}\n\tdefer resp.Body.Close()\n\tif b, _ := io.ReadAll(resp.Body); string(b) != ${JSON.stringify(name)} {\n\t\tt.Fatalf("got %q", b)\n\t}\n}\n`,
+      );
+    }
+    must('go', ['mod', 'download'], { cwd: dir, env: baseEnv });
+    return { dir, args: ['test', './...'], leaf: 'p01/p01.go', plainImports: [] };
   }
   throw new Error(`unknown app ${app}`);
 }
@@ -164,7 +236,9 @@ async function benchApp(app) {
       const [cmd, args] = command(tool, src.args);
       const gocache = path.join(tmp, `gocache-${app}-${tool}-${i}`);
       log(`app ${app} run ${i + 1}/${RUNS}: ${tool} cold`);
-      const cold = await timed(cmd, args, { cwd: dir, env: env(gocache) }, serverOf[tool], allOf[tool]);
+      const curve = CURVE && app === 'E' && tool === 'ts' && i === 0 ? { log: logFile, offset: 0, rest: '', compiled: 0, points: [] } : undefined;
+      const cold = await timed(cmd, args, { cwd: dir, env: env(gocache) }, serverOf[tool], allOf[tool], curve);
+      if (curve) fs.writeFileSync(CURVE, curveSVG(curve.points, `orchestrion-ts, app E (go test ./... of ${TEST_PACKAGES} test packages), cold build`));
       fig[tool].cold.push(cold.ms);
       fig[tool].peak.push(cold.peakKiB);
       fig[tool].peakAll.push(cold.peakAllKiB);

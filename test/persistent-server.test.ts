@@ -110,6 +110,16 @@ test('orchestrion go: later builds reuse the module\'s persistent server, and no
   assert.equal(run(`${exe}-a`, [], { cwd: app }).stdout, run(`${exe}-b`, [], { cwd: app }).stdout);
   assert.deepEqual(serversOf(app), [pid]);
 
+  // orchestrion instrument opens a session too, on the same configuration.
+  const sessions = events('session.open').length;
+  const loadsBefore = events('config.load').length;
+  const inst = run(BIN, ['instrument', './greet'], { cwd: app, env });
+  assert.equal(inst.code, 0, describeResult(inst));
+  assert.match(inst.stdout, /rt\.Enter\("Hello"\)/);
+  assert.equal(events('session.open').length, sessions + 1);
+  assert.equal(events('config.load').length, loadsBefore, 'instrument used the configuration the builds loaded');
+  assert.deepEqual(serversOf(app), [pid]);
+
   // The module goes away: so does its server, and its directory.
   const dir = events('persistent.listen')[0]!.url as string;
   fs.rmSync(path.dirname(app), { recursive: true, force: true });

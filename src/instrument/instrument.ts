@@ -12,7 +12,9 @@ import { childBuildArgs, parseGoFlags, stripToolexec } from '../goflags.ts';
 import { Client } from '../jobserver/client.ts';
 import { JOBSERVER_ENV, VERSION_SUFFIX_ENV, type AspectVerdict, type SyntheticReference } from '../jobserver/protocol.ts';
 import { makeJobDir, runtimeDir, sweepRuntimeDir } from '../jobserver/runtime-dir.ts';
+import { openSession, persistentServerWanted, type Session } from '../jobserver/persistent-client.ts';
 import { JobServer } from '../jobserver/server.ts';
+import type { Toolchain } from '../wasm/module.ts';
 import { weave, type WovenFile } from '../toolexec/weave.ts';
 import { PROJECT_ROOT } from '../version.ts';
 import { goEnv, rootFromGoMod, type GoEnv } from '../wrapper/goenv.ts';
@@ -93,7 +95,7 @@ export async function instrumentPackages(opts: InstrumentOptions): Promise<Repor
   const knownSuffix = key ? readSuffix(key) : undefined;
   const runtime = runtimeDir();
   sweepRuntimeDir(runtime);
-  const server = await JobServer.listen({ root, dir: makeJobDir(runtime), goArgs, knownSuffix });
+  const server = await instrumentServer({ root, runtime, goArgs, knownSuffix, tool, toolchain: { goroot: ge.GOROOT, version: ge.GOVERSION }, env, distDir });
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'orchestrion-instrument-'));
   let client: Client | undefined;
   try {
@@ -149,9 +151,33 @@ export async function instrumentPackages(opts: InstrumentOptions): Promise<Repor
     return { root, packages: reports.sort((a, b) => (a.importPath < b.importPath ? -1 : a.importPath > b.importPath ? 1 : 0)) };
   } finally {
     client?.close();
-    await server.close();
+    await server.stop();
     fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** What instrument needs of a job server: a session of the module's persistent server, or its own. */
+type InstrumentServer = Pick<Session, 'url' | 'prepare' | 'resolvedArchives' | 'stop'>;
+
+async function instrumentServer(o: {
+  root: string;
+  runtime: string;
+  goArgs: string[];
+  knownSuffix: string | undefined;
+  tool: string | undefined;
+  toolchain: Toolchain;
+  env: NodeJS.ProcessEnv;
+  distDir: string;
+}): Promise<InstrumentServer> {
+  if (o.tool && persistentServerWanted(o.env)) {
+    try {
+      return await openSession({ runtime: o.runtime, id: { root: o.root, goroot: o.toolchain.goroot, goversion: o.toolchain.version, tool: o.tool }, goArgs: o.goArgs, env: o.env, knownSuffix: o.knownSuffix, distDir: o.distDir });
+    } catch {
+      // unreachable: a server of its own, as without one
+    }
+  }
+  const server = await JobServer.listen({ root: o.root, dir: makeJobDir(o.runtime), goArgs: o.goArgs, knownSuffix: o.knownSuffix });
+  return { url: server.url, prepare: (tc) => server.prepare(tc), resolvedArchives: () => server.resolvedArchives(), stop: () => server.close() };
 }
 
 interface WeaveContext {

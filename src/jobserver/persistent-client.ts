@@ -74,8 +74,13 @@ export interface SessionOptions {
   distDir: string;
 }
 
+/** A session as `orchestrion instrument` drives it: also every archive its child builds resolved. */
+export interface Session extends BuildServer {
+  resolvedArchives(): Promise<Map<string, string>>;
+}
+
 /** Opens this build's session on the module's persistent server, starting the server if needed. */
-export async function openSession(o: SessionOptions): Promise<BuildServer> {
+export async function openSession(o: SessionOptions): Promise<Session> {
   const dir = persistentDirFor(serverKey(o.id, o.env), o.runtime);
   const control = await connectOrStart(dir, o);
   const env = Object.fromEntries(Object.entries(o.env).filter((e): e is [string, string] => e[1] !== undefined));
@@ -97,6 +102,7 @@ export async function openSession(o: SessionOptions): Promise<BuildServer> {
     },
     resolveRequests: async () => (await control.call('session.resolved', {})).sets,
     stats: () => control.call('stats', {}),
+    resolvedArchives: async () => new Map(Object.entries((await control.call('session.archives', {})).archives)),
     async stop(graceMs) {
       clearTimeout(prefetchTimer);
       const closing = control.call('session.close', {}).catch(() => {});

@@ -114,6 +114,8 @@ export async function startPersistentServer(opts: PersistentOptions): Promise<Ru
         case 'session.close':
           await end();
           return {} as R;
+        case 'session.archives':
+          return { archives: Object.fromEntries(await js.resolvedArchives()) } as R;
       }
       throw new Error(`${method}: not served on the control socket (toolexec calls connect to a session's URL)`);
     };

@@ -238,6 +238,7 @@ export interface Methods {
   'session.prefetch': { params: SessionPrefetchParams; result: Record<string, never> };
   'session.resolved': { params: Record<string, never>; result: SessionResolvedResult };
   'session.close': { params: Record<string, never>; result: Record<string, never> };
+  'session.archives': { params: Record<string, never>; result: { archives: Record<string, string> } };
 }
 export type Method = keyof Methods;
 export const METHODS: readonly Method[] = [
@@ -252,6 +253,7 @@ export const METHODS: readonly Method[] = [
   'session.prefetch',
   'session.resolved',
   'session.close',
+  'session.archives',
 ];
 
 export interface Request<M extends Method = Method> {
@@ -303,6 +305,7 @@ export function checkRequest(msg: unknown): string | undefined {
     case 'stats':
     case 'session.resolved':
     case 'session.close':
+    case 'session.archives':
       return undefined;
     case 'session.open':
       if (!Array.isArray(p.goArgs) || !p.goArgs.every((x) => typeof x === 'string')) return 'session.open: "goArgs" must be an array of strings';

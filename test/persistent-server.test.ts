@@ -135,6 +135,29 @@ test('orchestrion go: a persistent server exits after ORCHESTRION_SERVER_TIMEOUT
   await until('the idle server to exit', () => serversOf(app).length === 0);
 });
 
+test('orchestrion go: a persistent server killed with SIGKILL is replaced by the next build, which clears the directory and socket it left', async (t) => {
+  const { app } = fixture();
+  const env = goEnv(gocache, { ORCHESTRION_SERVER: 'persistent', ORCHESTRION_SERVER_TIMEOUT: '1m' });
+  t.after(() => {
+    for (const pid of serversOf(app)) process.kill(pid, 'SIGTERM');
+  });
+  const exe = path.join(tempDir('out'), 'app');
+  let r = run(BIN, ['go', 'build', '-o', exe, '.'], { cwd: app, env });
+  assert.equal(r.code, 0, describeResult(r));
+  const [first] = serversOf(app);
+  assert.ok(first);
+  process.kill(first, 'SIGKILL');
+  await until('the killed server to be gone', () => serversOf(app).length === 0);
+  fs.appendFileSync(path.join(app, 'main.go'), '\n// edited\n');
+  r = run(BIN, ['go', 'build', '-o', exe, '.'], { cwd: app, env });
+  assert.equal(r.code, 0, describeResult(r));
+  assert.equal(r.stderr, '');
+  assert.equal(run(exe, [], { cwd: app }).stdout, INSTRUMENTED);
+  const now = serversOf(app);
+  assert.equal(now.length, 1);
+  assert.notEqual(now[0], first);
+});
+
 test('orchestrion go: a bad ORCHESTRION_SERVER or ORCHESTRION_SERVER_TIMEOUT fails before go runs, naming it', () => {
   const { app } = fixture();
   let r = run(BIN, ['go', 'build', '.'], { cwd: app, env: goEnv(gocache, { ORCHESTRION_SERVER: 'forever' }) });

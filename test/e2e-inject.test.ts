@@ -110,6 +110,10 @@ test("resolve hints: the next build resolves the last one's final package set ah
   assert.ok(sets.some((set) => set.every((x) => prefetched.includes(x)) && set.length < prefetched.length), `the fixture has a compile set inside the prefetched one: ${JSON.stringify(sets)}`);
   assert.ok(second.events.some((e) => e.event === 'resolve.covered' && e.superset === false), "main's compile used the prefetched resolution");
   assert.equal(mainLinkDeps(), firstLinkDeps);
+  // Nothing changed since (the same output, up to date): a warm no-op build makes no toolexec call to
+  // the server, so the hint starts nothing, not even the server.
+  const noop = build('second', cacheDir);
+  assert.deepEqual(noop.events.filter((e) => e.event === 'resolve.prefetch' || e.event === 'server.listen'), [], 'a warm no-op build with a hint starts nothing');
   // The same sources without a hint (main's compile cached: the link resolves on its own).
   const third = build('third', tempDir('orch-cache'));
   assert.ok(!third.events.some((e) => e.event === 'resolve.prefetch'));

@@ -31,10 +31,10 @@ export interface BuildServer {
   /** The server's counters, if it started. */
   stats(): Promise<StatsResult | undefined>;
   /**
-   * Starts the server after `delayMs` (unless stopped before) and has it resolve `sets` ahead of
-   * the requests. The delay keeps a warm no-op build, which ends sooner, from paying for it.
+   * Has the server resolve `sets` ahead of the requests: `now`, or once the first toolexec call
+   * arrives (`first-call`), so that a warm no-op build, which makes none, pays nothing for it.
    */
-  prefetch(sets: string[][], delayMs: number): void;
+  prefetch(sets: string[][], when: 'now' | 'first-call'): void;
   /** The package sets this build's toolexec calls asked to resolve (none if the server never started). */
   resolveRequests(): Promise<string[][]>;
 }
@@ -68,11 +68,19 @@ export async function startHostedServer(opts: ServerOptions, workerFile: string)
         await remote.accept(Comlink.transfer(port2, [port2]));
         relay(socket, port1);
         socket.resume();
+        const sets = pendingPrefetch;
+        pendingPrefetch = undefined;
+        if (sets) void startPrefetch(sets);
       },
       () => socket.destroy(),
     );
   });
-  let prefetchTimer: NodeJS.Timeout | undefined;
+  let pendingPrefetch: string[][] | undefined;
+  const startPrefetch = (sets: string[][]) =>
+    host().then(
+      (remote) => remote.prefetch(sets),
+      () => {}, // the build's own requests will report a server that cannot start
+    );
   return {
     url: `unix:${socketPath}`,
     host,
@@ -83,22 +91,17 @@ export async function startHostedServer(opts: ServerOptions, workerFile: string)
       const remote = started && (await started.catch(() => undefined));
       return remote ? remote.stats() : undefined;
     },
-    prefetch(sets, delayMs) {
+    prefetch(sets, when) {
       if (sets.length === 0) return;
-      prefetchTimer = setTimeout(() => {
-        host().then(
-          (remote) => remote.prefetch(sets),
-          () => {}, // the build's own requests will report a server that cannot start
-        );
-      }, delayMs);
-      prefetchTimer.unref();
+      if (when === 'now' || started) void startPrefetch(sets);
+      else pendingPrefetch = sets;
     },
     async resolveRequests() {
       const remote = started && (await started.catch(() => undefined));
       return remote ? remote.resolveRequests() : [];
     },
     async stop(graceMs) {
-      clearTimeout(prefetchTimer);
+      pendingPrefetch = undefined;
       // Toolexec calls still connected (orphans of a go killed by a signal) must not hold the
       // listener open: close() waits for every connection to end.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -91,20 +91,16 @@ export async function openSession(o: SessionOptions): Promise<Session> {
     control.close();
     throw err;
   }
-  let prefetchTimer: NodeJS.Timeout | undefined;
   return {
     url: opened.url,
     prepare: (tc) => control.call('session.prepare', { goroot: tc.goroot, goversion: tc.version }),
-    prefetch(sets, delayMs) {
-      if (sets.length === 0) return;
-      prefetchTimer = setTimeout(() => void control.call('session.prefetch', { sets }).catch(() => {}), delayMs);
-      prefetchTimer.unref();
+    prefetch(sets, when) {
+      if (sets.length > 0) void control.call('session.prefetch', { sets, onFirstCall: when === 'first-call' }).catch(() => {});
     },
     resolveRequests: async () => (await control.call('session.resolved', {})).sets,
     stats: () => control.call('stats', {}),
     resolvedArchives: async () => new Map(Object.entries((await control.call('session.archives', {})).archives)),
     async stop(graceMs) {
-      clearTimeout(prefetchTimer);
       const closing = control.call('session.close', {}).catch(() => {});
       if (graceMs === undefined) await closing;
       else await Promise.race([closing, sleep(graceMs)]);

@@ -104,9 +104,12 @@ export async function startPersistentServer(opts: PersistentOptions): Promise<Ru
           const p = params as Methods['session.prepare']['params'];
           return (await js.prepare({ goroot: p.goroot, version: p.goversion })) as R;
         }
-        case 'session.prefetch':
-          void js.prefetch((params as Methods['session.prefetch']['params']).sets);
+        case 'session.prefetch': {
+          const p = params as Methods['session.prefetch']['params'];
+          if (p.onFirstCall) js.prefetchOnFirstCall(p.sets);
+          else void js.prefetch(p.sets);
           return {} as R;
+        }
         case 'session.resolved':
           return { sets: js.resolveRequests() } as R;
         case 'stats':

@@ -219,6 +219,8 @@ export interface SessionPrepareResult {
 }
 export interface SessionPrefetchParams {
   sets: string[][];
+  /** Not before the session's first toolexec request (a warm no-op build sends none). */
+  onFirstCall?: boolean;
 }
 export interface SessionResolvedResult {
   sets: string[][];

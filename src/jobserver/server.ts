@@ -168,7 +168,13 @@ export class JobServer {
         this.stats.requests[req.method] = (this.stats.requests[req.method] ?? 0) + 1;
         return this.handle(req.method, req.params);
       },
-      () => (this.lastActivity = Date.now()),
+      () => {
+        this.lastActivity = Date.now();
+        this.sawRequest = true;
+        const pending = this.pendingPrefetch;
+        this.pendingPrefetch = undefined;
+        if (pending) void this.prefetch(pending);
+      },
     );
   }
 
@@ -532,6 +538,18 @@ export class JobServer {
    * the work; a failure is not kept, and the real request retries and reports it. Not under -work,
    * where a child's WORK goes inside the requesting build's.
    */
+  /**
+   * `prefetch(sets)` once the first toolexec request arrives: a build whose every action is cached
+   * (a warm no-op) sends none, and pays nothing for the hint.
+   */
+  prefetchOnFirstCall(sets: string[][]): void {
+    if (this.sawRequest) void this.prefetch(sets);
+    else this.pendingPrefetch = sets;
+  }
+
+  private sawRequest = false;
+  private pendingPrefetch: string[][] | undefined;
+
   async prefetch(sets: string[][]): Promise<void> {
     if (parseGoFlags(this.opts.goArgs ?? ['build'], this.env.GOFLAGS ?? '').short.has('work')) return;
     for (const packages of sets) {

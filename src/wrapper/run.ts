@@ -21,12 +21,6 @@ import { emitOverhead, overheadReport, type OverheadReport } from './overhead.ts
 import { sharedSuffix } from './shared-suffix.ts';
 import { hintTarget, prefetchSet, readLocalHint, sameSets, writeLocalHint, type ResolveHint } from '../cache/resolve-hint.ts';
 
-/**
- * How long go runs before the job server starts the child builds a resolve hint names: a warm
- * no-op build ends sooner and pays nothing; any build that compiles or links runs longer.
- */
-const PREFETCH_DELAY_MS = 150;
-
 export interface WrapperOptions {
   /** The orchestrion executable go runs as `-toolexec` (bin/orchestrion). */
   bin: string;
@@ -131,8 +125,9 @@ async function runInstrumented(argv: string[], opts: WrapperOptions, interrupts:
     // child builds would only compete with the linker for the cores (measured: docs/PERFORMANCE.md).
     const ahead = hint && prefetchSet(hint.sets);
     // A suffix from the shared cache means a fresh machine (a CI worker): no warm no-op build to
-    // spare, the link will come, and its child build starts at once.
-    if (ahead) server.prefetch([ahead], suffixSource === 'shared' ? 0 : PREFETCH_DELAY_MS);
+    // spare, the link will come, and its child build starts at once. Otherwise it starts with the
+    // build's first toolexec call to the server: a warm no-op build makes none and pays nothing.
+    if (ahead) server.prefetch([ahead], suffixSource === 'shared' ? 'now' : 'first-call');
     await shared?.close();
     logEvent('wrapper.go', { suffix, prefetch: ahead?.length ?? 0 });
     const goStart = performance.now();

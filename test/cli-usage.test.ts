@@ -110,7 +110,7 @@ test('help: toolexec --help (-h, help), orchestrion help and help <command> prin
   }
   const list = orchestrion(cwd, ['help']);
   assert.equal(list.code, 0, describeResult(list));
-  for (const c of ['go', 'help', 'lint', 'pin', 'toolexec', 'version']) assert.match(list.stdout, new RegExp(`^ {2}${c} +\\S`, 'm'), c);
+  for (const c of ['go', 'help', 'lint', 'pin', 'server', 'toolexec', 'version']) assert.match(list.stdout, new RegExp(`^ {2}${c} +\\S`, 'm'), c);
   assert.equal(list.stderr, '');
   const pin = orchestrion(cwd, ['help', 'pin']);
   assert.equal(pin.code, 0, describeResult(pin));
@@ -127,7 +127,7 @@ test('without go on PATH, every command that runs go says so clearly; version st
   fs.symlinkSync('/bin/sh', path.join(bindir, 'sh'));
   const noGo = env({ PATH: bindir });
   const mod = tempModule('test/fixtures/traced');
-  for (const args of [['pin'], ['lint'], ['lint', './...'], ['go', 'build', '.'], ['golden', path.join(ROOT, 'test', 'golden')]]) {
+  for (const args of [['pin'], ['lint'], ['lint', './...'], ['go', 'build', '.'], ['server'], ['golden', path.join(ROOT, 'test', 'golden')]]) {
     const r = orchestrion(mod, args, noGo);
     assert.equal(r.code, 1, `${args.join(' ')}\n${describeResult(r)}`);
     assert.ok(r.stderr.includes(GO_NOT_FOUND), `${args.join(' ')}\n${describeResult(r)}`);

@@ -56,11 +56,3 @@ test('ORCHESTRION_WASM_RECYCLE_MIB overrides the recycle size only', () => {
   assert.equal(plan.workers, memoryPlan({}, 2).workers);
   assert.equal(memoryPlan({ ORCHESTRION_WASM_RECYCLE_MIB: 'x' }, 2).recycleBytes, memoryPlan({}, 2).recycleBytes);
 });
-
-test("V8's optimised wasm code only with room left in the budget once the workers are counted", () => {
-  assert.equal(memoryPlan({}, 2).tierUp, false, 'the default budget has no room for it');
-  assert.equal(memoryPlan({ ORCHESTRION_MAX_MEMORY: '1GiB', ORCHESTRION_WORKERS: '1' }, 2).tierUp, true);
-  // A larger budget goes to more workers first.
-  assert.equal(memoryPlan({ ORCHESTRION_MAX_MEMORY: '500MiB' }, 2).workers, 2);
-  assert.equal(memoryPlan({ ORCHESTRION_MAX_MEMORY: '500MiB' }, 2).tierUp, false);
-});

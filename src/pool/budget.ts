@@ -25,11 +25,6 @@ const MIN_INSTANCE = 128 * MiB;
 const MIN_RECYCLE = 64 * MiB;
 /** The wasm instances collect at 50% heap growth: ~20% less peak memory for ~15% more GC time. */
 const WASM_GOGC = 50;
-/**
- * V8's optimised (TurboFan) code for the hot functions of the wasm module, on top of its baseline
- * code: ~70–80 MiB over a build, for weaves ~30% faster once warm (docs/PERFORMANCE.md).
- */
-const TIER_UP = 80 * MiB;
 
 export interface MemoryPlan {
   /** The budget the plan follows, in bytes. */
@@ -39,8 +34,6 @@ export interface MemoryPlan {
   recycleBytes: number;
   /** GOGC inside each instance. */
   gogc: number;
-  /** Whether V8 may optimise the module's hot functions: only with room left in the budget for that code. */
-  tierUp: boolean;
 }
 
 const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1000, kib: 1024, m: MiB, mb: 1e6, mib: MiB, g: 2 ** 30, gb: 1e9, gib: 2 ** 30 };
@@ -76,6 +69,5 @@ export function memoryPlan(env: NodeJS.ProcessEnv = process.env, cores = os.avai
   const share = Math.floor((budget - BASE) / workers) - PER_THREAD;
   const recycleMiB = Number(env[RECYCLE_ENV]);
   const recycleBytes = recycleMiB > 0 ? recycleMiB * MiB : Math.max(MIN_RECYCLE, Math.floor(share / 2));
-  const tierUp = budget - BASE - workers * (PER_THREAD + MIN_INSTANCE) >= TIER_UP;
-  return { budget, workers, recycleBytes, gogc: WASM_GOGC, tierUp };
+  return { budget, workers, recycleBytes, gogc: WASM_GOGC };
 }

@@ -1,7 +1,6 @@
 // The worker pool that runs the wasm injector. The module is compiled once here and handed to every
 // worker, so each worker only instantiates it.
 import * as fs from 'node:fs';
-import * as v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { WasmFiles } from '../wasm/module.ts';
@@ -18,8 +17,6 @@ export class InjectorPool {
   /** `plan` defaults to the environment's (ORCHESTRION_MAX_MEMORY, ORCHESTRION_WORKERS). */
   constructor(files: WasmFiles, plan: MemoryPlan = memoryPlan()) {
     this.files = files;
-    // Process-wide, and read when code is compiled: set before the module is.
-    if (!plan.tierUp) v8.setFlagsFromString('--no-wasm-tier-up');
     const module = new WebAssembly.Module(fs.readFileSync(files.wasm));
     const workerData: PoolWorkerData = { module, wasmExec: files.wasmExec, recycleBytes: plan.recycleBytes, gogc: plan.gogc };
     this.piscina = new Piscina({ filename: WORKER, minThreads: plan.workers, maxThreads: plan.workers, idleTimeout: Infinity, workerData });

@@ -82,14 +82,19 @@ export interface Session extends BuildServer {
 /** Opens this build's session on the module's persistent server, starting the server if needed. */
 export async function openSession(o: SessionOptions): Promise<Session> {
   const dir = persistentDirFor(serverKey(o.id, o.env), o.runtime);
-  const control = await connectOrStart(dir, o);
   const env = Object.fromEntries(Object.entries(o.env).filter((e): e is [string, string] => e[1] !== undefined));
+  let control: Client;
   let opened;
-  try {
-    opened = await control.call('session.open', { root: o.id.root, goArgs: o.goArgs, env, ...(o.knownSuffix !== undefined && { knownSuffix: o.knownSuffix }) });
-  } catch (err) {
-    control.close();
-    throw err;
+  for (let attempt = 1; ; attempt++) {
+    control = await connectOrStart(dir, o);
+    try {
+      opened = await control.call('session.open', { root: o.id.root, goArgs: o.goArgs, env, ...(o.knownSuffix !== undefined && { knownSuffix: o.knownSuffix }) });
+      break;
+    } catch (err) {
+      control.close();
+      // A server reaching its idle timeout as this build connected: the next one starts afresh.
+      if (attempt >= 2 || !/closed the connection/.test((err as Error).message)) throw err;
+    }
   }
   return {
     url: opened.url,

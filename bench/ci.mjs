@@ -86,6 +86,8 @@ for (let run = 0; run < RUNS; run++) {
           GOCACHE: path.join(base, w, 'gocache'),
           GOCACHEPROG: `${ours} cacheprog -dir ${path.join(base, w, 'cacheprog')} -remote ${remote.url}`,
           ORCHESTRION_CACHE_DIR: path.join(base, w, 'orchestrion'),
+          // A server per build, as on a CI runner (CI set; unset here so that the builds stay quiet).
+          ORCHESTRION_SERVER: 'per-build',
         });
         const [cmd, pre] = command(tool);
         log(`run ${run + 1}/${RUNS} ${tool} ${w}`);

@@ -173,7 +173,7 @@ async function instrumentServer(o: {
     try {
       return await openSession({ runtime: o.runtime, id: { root: o.root, goroot: o.toolchain.goroot, goversion: o.toolchain.version, tool: o.tool }, goArgs: o.goArgs, env: o.env, knownSuffix: o.knownSuffix, distDir: o.distDir });
     } catch {
-      // unreachable: a server of its own, as without one
+      // no persistent server could be reached or started: a server of its own, as without one
     }
   }
   const server = await JobServer.listen({ root: o.root, dir: makeJobDir(o.runtime), goArgs: o.goArgs, knownSuffix: o.knownSuffix });

@@ -36,9 +36,6 @@ export interface PersistentOptions {
 }
 
 export interface RunningServer {
-  /** The control socket's URL (sessions), and the `-url-file` session's URL when there is one. */
-  controlUrl: string;
-  sessionUrl?: string;
   /** Settles once the server has shut down (idle, root removed, url file removed, or stop()). */
   done: Promise<string>;
   stop(reason: string): Promise<void>;
@@ -165,5 +162,5 @@ export async function startPersistentServer(opts: PersistentOptions): Promise<Ru
     }
   }, Math.min(1000, Math.max(50, opts.idleMs / 4)));
   logEvent('persistent.listen', { url: `unix:${socketPath}`, root: opts.root, idleMs: opts.idleMs });
-  return { controlUrl: `unix:${socketPath}`, sessionUrl: urlSession?.url, done, stop };
+  return { done, stop };
 }

@@ -212,9 +212,11 @@ export interface SessionPrepareParams {
   goroot: string;
   goversion: string;
 }
+/** The configuration loaded and validated: its `-V=full` suffix and the files it was computed from. */
 export interface SessionPrepareResult {
   suffix: string;
   inputs: string[];
+  /** Schema-only problems (`schema: 'warn'`). */
   warnings?: string[];
 }
 export interface SessionPrefetchParams {

@@ -24,7 +24,7 @@ import { BuildOnce } from './buildonce.ts';
 import { PSEUDO, childBuild } from './childbuild.ts';
 import { listenUnix } from './listen.ts';
 import { rootModulePath } from './moduleroot.ts';
-import { SharedState, envIdentity, type Resolution } from './shared.ts';
+import { SharedState, answerFrom, envIdentity, type Resolution } from './shared.ts';
 import {
   JOBSERVER_ENV,
   VERSION_SUFFIX_ENV,
@@ -34,6 +34,7 @@ import {
   type ExplainStage,
   type InstrumentParams,
   type ResolveParams,
+  type SessionPrepareResult,
   type InstrumentResult,
   type Method,
   type Methods,
@@ -66,12 +67,7 @@ export interface ServerOptions {
 const PREFETCH = '(prefetch)';
 
 /** What `prepare` answers: the suffix, and the files and directories it was computed from. */
-export interface Prepared {
-  suffix: string;
-  inputs: string[];
-  /** Schema-only problems (`schema: 'warn'`). */
-  warnings?: string[];
-}
+export type Prepared = SessionPrepareResult;
 
 export interface ConfigState extends Prepared {
   signature: string;
@@ -463,8 +459,7 @@ export class JobServer {
    */
   private async resolveShared(pkgs: string[], chain: string[], work: string | undefined): Promise<Resolution> {
     const suffix = await this.buildSuffix();
-    const keepWork = parseGoFlags(this.opts.goArgs ?? ['build'], this.env.GOFLAGS ?? '').short.has('work');
-    const context = suffix !== undefined && !keepWork ? JSON.stringify([suffix, this.opts.root, envIdentity(this.env), this.buildFlags()]) : undefined;
+    const context = suffix !== undefined && !this.keepsWork() ? JSON.stringify([suffix, this.opts.root, envIdentity(this.env), this.buildFlags()]) : undefined;
     const earlier = context !== undefined ? this.shared.resolution(context, pkgs, PSEUDO) : undefined;
     if (earlier) {
       logEvent('resolve.reuse', { packages: pkgs, count: Object.keys(earlier.archives).length });
@@ -494,25 +489,7 @@ export class JobServer {
    * running resolution turns out not to list them.
    */
   private covering(pkgs: string[], superset: boolean): { roots: string[]; archives: Promise<Record<string, string> | undefined> } | undefined {
-    const answer = (resolutions: Resolution[]): Record<string, string> | undefined => {
-      const archives = new Map<string, string>();
-      const deps = new Map<string, string[]>();
-      for (const res of resolutions) {
-        for (const [pkg, a] of Object.entries(res.archives)) archives.set(pkg, a);
-        for (const [pkg, d] of res.deps) deps.set(pkg, d);
-      }
-      if (!pkgs.every((x) => archives.has(x) && deps.has(x))) return undefined;
-      if (superset) return Object.fromEntries(archives);
-      const out: Record<string, string> = {};
-      for (const x of pkgs) {
-        for (const y of [x, ...deps.get(x)!]) {
-          const a = archives.get(y);
-          if (a !== undefined) out[y] = a;
-          else if (!PSEUDO.has(y)) return undefined;
-        }
-      }
-      return out;
-    };
+    const answer = (resolutions: Resolution[]) => answerFrom(resolutions, pkgs, PSEUDO, superset)?.archives;
     const done = answer([...this.settled.values()]);
     if (done) return { roots: [...this.settled.keys()].flatMap((k) => k.split('\0')), archives: Promise.resolve(done) };
     for (const [key, r] of this.resolutions) {
@@ -538,6 +515,15 @@ export class JobServer {
    * the work; a failure is not kept, and the real request retries and reports it. Not under -work,
    * where a child's WORK goes inside the requesting build's.
    */
+  async prefetch(sets: string[][]): Promise<void> {
+    if (this.keepsWork()) return;
+    for (const packages of sets) {
+      if (this.closing) return;
+      logEvent('resolve.prefetch', { packages });
+      await this.resolve({ importPath: PREFETCH, chain: [], packages }).catch((err: unknown) => logEvent('resolve.prefetch-failed', { packages, error: String(err) }));
+    }
+  }
+
   /**
    * `prefetch(sets)` once the first toolexec request arrives: a build whose every action is cached
    * (a warm no-op) sends none, and pays nothing for the hint.
@@ -550,13 +536,9 @@ export class JobServer {
   private sawRequest = false;
   private pendingPrefetch: string[][] | undefined;
 
-  async prefetch(sets: string[][]): Promise<void> {
-    if (parseGoFlags(this.opts.goArgs ?? ['build'], this.env.GOFLAGS ?? '').short.has('work')) return;
-    for (const packages of sets) {
-      if (this.closing) return;
-      logEvent('resolve.prefetch', { packages });
-      await this.resolve({ importPath: PREFETCH, chain: [], packages }).catch((err: unknown) => logEvent('resolve.prefetch-failed', { packages, error: String(err) }));
-    }
+  /** Whether the user's build keeps its WORK (-work): child builds then keep theirs inside it. */
+  private keepsWork(): boolean {
+    return parseGoFlags(this.opts.goArgs ?? ['build'], this.env.GOFLAGS ?? '').short.has('work');
   }
 
   /**
@@ -595,7 +577,7 @@ export class JobServer {
     const t0 = Date.now();
     // Under the user's -work, the child keeps its WORK too, inside the user's: one tree holds every
     // file the build wove (`orchestrion diff`, instrument's tests read it).
-    const keepWork = parseGoFlags(this.opts.goArgs ?? ['build'], this.env.GOFLAGS ?? '').short.has('work') ? { workParent: work } : undefined;
+    const keepWork = this.keepsWork() ? { workParent: work } : undefined;
     const res = await childBuild(pkgs, {
       flags: this.buildFlags(),
       bin,

@@ -17,6 +17,34 @@ export interface Resolution {
 }
 
 /**
+ * `pkgs` answered from `resolutions` (of one build context: the same archive for a package in each):
+ * each package and its Deps, as a child build of exactly `pkgs` would list them (`pseudo` packages,
+ * `unsafe` and `C`, have no archive), or with `superset` everything they hold, for a link, which
+ * reads only what main reaches. Undefined when they do not hold every package with its Deps.
+ */
+export function answerFrom(resolutions: Iterable<Resolution>, pkgs: string[], pseudo: ReadonlySet<string>, superset = false): Resolution | undefined {
+  const archives = new Map<string, string>();
+  const deps = new Map<string, string[]>();
+  for (const res of resolutions) {
+    for (const [pkg, a] of Object.entries(res.archives)) archives.set(pkg, a);
+    for (const [pkg, d] of res.deps) deps.set(pkg, d);
+  }
+  if (!pkgs.every((x) => archives.has(x) && deps.has(x))) return undefined;
+  if (superset) return { archives: Object.fromEntries(archives), deps };
+  const out: Resolution = { archives: {}, deps: new Map() };
+  for (const x of pkgs) {
+    for (const y of [x, ...deps.get(x)!]) {
+      const a = archives.get(y);
+      if (a !== undefined) out.archives[y] = a;
+      else if (!pseudo.has(y)) return undefined;
+      const dy = deps.get(y);
+      if (dy) out.deps.set(y, dy);
+    }
+  }
+  return out;
+}
+
+/**
  * Variables that differ between builds without changing what a build produces: the job server's
  * address, the debug log, the stats files, the shell's own bookkeeping.
  */
@@ -100,38 +128,20 @@ export class SharedState<Config extends { suffix: string }> {
    * archive it names still exists (GOCACHE may have been trimmed or cleaned).
    */
   resolution(context: string, pkgs: string[], pseudo: ReadonlySet<string>): Resolution | undefined {
-    const exact = this.resolutions.get(resolutionKey(context, pkgs));
+    const key = resolutionKey(context, pkgs);
+    const exact = this.resolutions.get(key);
     if (exact) {
-      this.touch(resolutionKey(context, pkgs));
-      return allExist(exact.res) ? exact.res : undefined;
-    }
-    const archives = new Map<string, string>();
-    const deps = new Map<string, string[]>();
-    for (const [k, e] of this.resolutions) {
-      if (!k.startsWith(context + '\0')) continue;
-      for (const [pkg, a] of Object.entries(e.res.archives)) archives.set(pkg, a);
-      for (const [pkg, d] of e.res.deps) deps.set(pkg, d);
-    }
-    const out: Resolution = { archives: {}, deps: new Map() };
-    for (const x of pkgs) {
-      const d = deps.get(x);
-      if (!d || !archives.has(x)) return undefined;
-      for (const y of [x, ...d]) {
-        const a = archives.get(y);
-        if (a !== undefined) out.archives[y] = a;
-        else if (!pseudo.has(y)) return undefined;
-        const dy = deps.get(y);
-        if (dy) out.deps.set(y, dy);
+      this.resolutions.delete(key);
+      if (!allExist(exact.res)) {
+        this.resolutionBytes -= exact.bytes;
+        return undefined;
       }
+      this.resolutions.set(key, exact); // most recently used
+      return exact.res;
     }
-    return allExist(out) ? out : undefined;
-  }
-
-  private touch(key: string): void {
-    const e = this.resolutions.get(key);
-    if (!e) return;
-    this.resolutions.delete(key);
-    this.resolutions.set(key, e);
+    const same = [...this.resolutions].filter(([k]) => k.startsWith(context + '\0')).map(([, e]) => e.res);
+    const out = answerFrom(same, pkgs, pseudo);
+    return out && allExist(out) ? out : undefined;
   }
 
   keepResolution(context: string, pkgs: string[], res: Resolution): void {

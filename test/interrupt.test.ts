@@ -138,6 +138,31 @@ test('a daemon (plain go build -toolexec) ends with its interrupted go command a
   assert.deepEqual(leftovers(), []);
 });
 
+test('a toolexec call orphaned by an interrupted go command fails at once and starts no daemon', async (t) => {
+  // go forks a call just after the terminal signalled the group: the call misses the signal and is
+  // reparented. A daemon for its new parent (init) would never see that parent end.
+  const dir = tempDir('orphan');
+  const compile = run('go', ['env', 'GOTOOLDIR'], { cwd: mod }).stdout.trim() + '/compile';
+  // The call's parent at its start, then the call itself in place of the shell.
+  fs.writeFileSync(path.join(dir, 'call.sh'), `echo $PPID >ppid; exec '${BIN}' toolexec '${compile}' -V=full >out 2>err\n`);
+  const sh = spawn('sh', ['-c', '( sleep 0.3; exec sh call.sh ) &'], { cwd: dir, env: goEnv(path.join(caches, 'orphan'), { XDG_RUNTIME_DIR: xdg }), stdio: 'ignore' });
+  await new Promise((resolve) => sh.once('exit', resolve));
+  const deadline = Date.now() + 20_000;
+  while (!fs.existsSync(path.join(dir, 'err')) || ourProcesses().length > 0) {
+    assert.ok(Date.now() < deadline, `the orphaned call still runs: ${JSON.stringify(ourProcesses())}`);
+    await sleep(50);
+  }
+  const parent = fs.readFileSync(path.join(dir, 'ppid'), 'utf8').trim();
+  if (parent !== '1') {
+    t.skip(`orphans are reparented to a subreaper here (pid ${parent}), not to init`);
+    return;
+  }
+  assert.match(fs.readFileSync(path.join(dir, 'err'), 'utf8'), /the go command that ran this tool has exited/);
+  assert.equal(fs.readFileSync(path.join(dir, 'out'), 'utf8'), '');
+  await assertNoProcessLeft();
+  assert.deepEqual(leftovers(), []);
+});
+
 /** A directory named as job servers name theirs, with an owner record for `owner` if given. */
 function fakeJobDir(name: string, owner?: { pid: number; start: string | undefined }): string {
   const dir = path.join(runtime, name);

@@ -12,7 +12,7 @@ import { JobServer } from './server.ts';
 
 const [dir, pidArg, lockFile] = process.argv.slice(2);
 const goPid = Number(pidArg);
-if (!dir || !Number.isInteger(goPid) || !lockFile) {
+if (!dir || !Number.isInteger(goPid) || goPid <= 1 || !lockFile) {
   console.error('usage: daemon.js <dir> <go pid> <lock file>');
   process.exit(2);
 }

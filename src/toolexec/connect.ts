@@ -23,6 +23,9 @@ export async function connectJobServer(distDir: string): Promise<Client> {
     }
   }
   const goPid = process.ppid;
+  // Orphaned: the go command was interrupted after it started this call (a child forked after the
+  // terminal signalled the group misses the signal). A daemon for init would never see it end.
+  if (goPid <= 1) throw new Error('the go command that ran this tool has exited');
   const dir = daemonDirFor(goPid, runtimeDir((message) => logEvent('runtime-dir.fallback', { message })));
   const socket = path.join(dir, 'server.sock');
   const url = `unix:${socket}`;
@@ -42,6 +45,7 @@ export async function connectJobServer(distDir: string): Promise<Client> {
     } catch {
       // not up yet
     }
+    if (process.ppid !== goPid) throw new Error(`the go command that ran this tool (pid ${goPid}) has exited`);
     if (!started) {
       started = tryStartDaemon(distDir, dir, goPid, lock, logFile);
     }

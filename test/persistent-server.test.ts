@@ -127,6 +127,51 @@ test('orchestrion go: later builds reuse the module\'s persistent server, and no
   assert.equal(fs.existsSync(dir.slice('unix:'.length)), false);
 });
 
+test('plain go build -toolexec: its calls get a session of the module\'s persistent server, which ends with the go process; later builds, plain or not, reuse the server and its configuration', async (t) => {
+  const { app } = fixture();
+  const serverLog = path.join(tempDir('log'), 'server.jsonl');
+  const xdg = tempDir('xdg');
+  const env = goEnv(gocache, { ORCHESTRION_SERVER: 'persistent', ORCHESTRION_SERVER_TIMEOUT: '2m', ORCHESTRION_SERVER_LOG_FILE: serverLog, XDG_RUNTIME_DIR: xdg, XDG_CACHE_HOME: tempDir('cache') });
+  t.after(() => {
+    for (const pid of serversOf(app)) process.kill(pid, 'SIGTERM');
+  });
+  const runtime = path.join(xdg, `orchestrion-ts-${process.getuid!()}`);
+  const goDirs = () => (fs.existsSync(runtime) ? fs.readdirSync(runtime).filter((n) => n.startsWith('go-')) : []);
+  const events = (name: string) => logEvents(serverLog).filter((e) => e.event === name);
+  const exe = path.join(tempDir('out'), 'app');
+  const plain = async (): Promise<void> => {
+    const r = run('go', ['build', '-toolexec', `${BIN} toolexec`, '-o', exe, '.'], { cwd: app, env });
+    assert.equal(r.code, 0, describeResult(r));
+    assert.equal(r.stderr, '');
+    assert.equal(run(exe, [], { cwd: app }).stdout, INSTRUMENTED);
+    // The session, in go-<pid> where the calls looked for a daemon, goes with its go process.
+    await until('the go process\'s session to end', () => goDirs().length === 0);
+  };
+
+  await plain();
+  const [pid] = serversOf(app);
+  assert.ok(pid, 'the toolexec calls started a persistent server');
+  assert.equal(events('session.open').length, 1);
+  assert.equal(typeof events('session.open')[0]!.goPid, 'number');
+  assert.equal(events('session.go-exit').length, 1);
+  assert.equal(events('config.load').length, 1);
+
+  // An edit: the same server, the configuration under the suffix the first session stored.
+  fs.appendFileSync(path.join(app, 'main.go'), '\n// edited\n');
+  await plain();
+  assert.deepEqual(serversOf(app), [pid]);
+  assert.equal(events('config.load').length, 1, 'the configuration was not loaded again');
+  assert.ok(events('config.reuse').length >= 1);
+  assert.ok(events('resolve.reuse').length >= 1, 'the injected packages were not resolved again');
+
+  // orchestrion go finds the same server.
+  const r = run(BIN, ['go', 'build', '-o', exe, '.'], { cwd: app, env });
+  assert.equal(r.code, 0, describeResult(r));
+  assert.equal(run(exe, [], { cwd: app }).stdout, INSTRUMENTED);
+  assert.deepEqual(serversOf(app), [pid]);
+  assert.equal(events('session.open').length, 3);
+});
+
 test('orchestrion go: a persistent server exits after ORCHESTRION_SERVER_TIMEOUT without a build', async () => {
   const { app } = fixture();
   const env = goEnv(gocache, { ORCHESTRION_SERVER: 'persistent', ORCHESTRION_SERVER_TIMEOUT: '1s' });

@@ -1,10 +1,17 @@
-// A job server started on its own by the first toolexec call of a `go` command that was not run
-// through `orchestrion go`. It serves the toolexec calls of that one `go` process and exits when that
-// process ends, or after an idle timeout.
+// Started by the first toolexec call of a `go` command that was not run through `orchestrion go`.
+// Outside CI it opens a session for that `go` process on the module's persistent server (started if
+// needed), which listens in <dir> and ends with the process, and exits. Otherwise, or when that
+// fails, it is the job server itself: it serves the toolexec calls of that one `go` process and
+// exits when that process ends, or after an idle timeout.
 //   node dist/jobserver/daemon.js <dir> <go pid> <lock file>
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { logEvent } from '../log.ts';
+import { readSuffix, suffixCacheKey } from '../cache/suffix.ts';
+import { childBuildArgs, parseGoFlags, stripToolexec } from '../goflags.ts';
+import { goEnv, rootFromGoMod } from '../wrapper/goenv.ts';
+import { openGoSession, persistentServerWanted } from './persistent-client.ts';
 import { moduleRoot } from './moduleroot.ts';
 import { pidExists } from '../pid.ts';
 import { claimJobDir, sweepRuntimeDir } from './runtime-dir.ts';
@@ -32,6 +39,45 @@ try {
 } catch {
   // unknown: child builds use the default flags
 }
+
+/** A session on the module's persistent server; false when that is not wanted or cannot be had. */
+async function sessionOnPersistentServer(): Promise<boolean> {
+  const distDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+  let tool: string;
+  try {
+    if (!persistentServerWanted(process.env)) return false;
+    tool = fs.readFileSync(path.join(distDir, 'build-id'), 'utf8').trim();
+  } catch (err) {
+    logEvent('daemon.persistent-skipped', { error: String(err) });
+    return false;
+  }
+  if (!tool) return false;
+  try {
+    const ge = await goEnv(cwd, process.env);
+    const root = rootFromGoMod(ge.GOMOD, cwd);
+    const args = goArgs ?? ['build'];
+    // The key `orchestrion go` would use for this build (wrapper/run.ts): a suffix either stored serves both.
+    const key = suffixCacheKey({ tool, root, goenv: ge, goflags: stripToolexec(process.env.GOFLAGS), flags: childBuildArgs(parseGoFlags(args, '')) });
+    const knownSuffix = readSuffix(key);
+    const id = { root, goroot: ge.GOROOT, goversion: ge.GOVERSION, tool };
+    const url = await openGoSession({ runtime: path.dirname(dir!), id, goArgs: args, env: process.env, distDir, goPid, knownSuffix, suffixCacheKey: key });
+    logEvent('daemon.session', { url, suffixCached: knownSuffix !== undefined });
+    return true;
+  } catch (err) {
+    // A build never fails for want of the shared server: this process serves it instead.
+    logEvent('daemon.session-failed', { error: String(err) });
+    return false;
+  }
+}
+
+if (await sessionOnPersistentServer()) {
+  fs.rmSync(lockFile, { force: true });
+  const swept = sweepRuntimeDir(path.dirname(dir));
+  if (swept.length > 0) logEvent('runtime-dir.sweep', { removed: swept });
+  fs.rmSync(`${dir}.log`, { force: true });
+  process.exit(0);
+}
+
 let server: JobServer;
 try {
   // Owned by this process before anything else is put in it: a later sweep removes it if this

@@ -79,23 +79,25 @@ export interface Session extends BuildServer {
   resolvedArchives(): Promise<Map<string, string>>;
 }
 
-/** Opens this build's session on the module's persistent server, starting the server if needed. */
-export async function openSession(o: SessionOptions): Promise<Session> {
+/** Opens a session on the module's persistent server (started if needed): its control client and URL. */
+async function open(o: SessionOptions, extra: { knownSuffix?: string; goPid?: number; suffixCacheKey?: string }): Promise<{ control: Client; opened: { url: string } }> {
   const dir = persistentDirFor(serverKey(o.id, o.env), o.runtime);
   const env = Object.fromEntries(Object.entries(o.env).filter((e): e is [string, string] => e[1] !== undefined));
-  let control: Client;
-  let opened;
   for (let attempt = 1; ; attempt++) {
-    control = await connectOrStart(dir, o);
+    const control = await connectOrStart(dir, o);
     try {
-      opened = await control.call('session.open', { root: o.id.root, goArgs: o.goArgs, env, ...(o.knownSuffix !== undefined && { knownSuffix: o.knownSuffix }) });
-      break;
+      return { control, opened: await control.call('session.open', { root: o.id.root, goArgs: o.goArgs, env, ...extra }) };
     } catch (err) {
       control.close();
       // A server reaching its idle timeout as this build connected: the next one starts afresh.
       if (attempt >= 2 || !/closed the connection/.test((err as Error).message)) throw err;
     }
   }
+}
+
+/** Opens this build's session on the module's persistent server, starting the server if needed. */
+export async function openSession(o: SessionOptions): Promise<Session> {
+  const { control, opened } = await open(o, o.knownSuffix !== undefined ? { knownSuffix: o.knownSuffix } : {});
   return {
     url: opened.url,
     prepare: (tc) => control.call('session.prepare', { goroot: tc.goroot, goversion: tc.version }),
@@ -112,6 +114,17 @@ export async function openSession(o: SessionOptions): Promise<Session> {
       control.close();
     },
   };
+}
+
+/**
+ * Opens a session for the toolexec calls of the plain `go` process `goPid` on the module's
+ * persistent server (started if needed): it listens where those calls look for a daemon and ends
+ * with that process. Returns its URL.
+ */
+export async function openGoSession(o: SessionOptions & { goPid: number; suffixCacheKey: string }): Promise<string> {
+  const { control, opened } = await open(o, { goPid: o.goPid, suffixCacheKey: o.suffixCacheKey, ...(o.knownSuffix !== undefined && { knownSuffix: o.knownSuffix }) });
+  control.close();
+  return opened.url;
 }
 
 /** A client on the control socket in `dir`: the running server's, or one this call starts. */

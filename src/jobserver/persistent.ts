@@ -14,7 +14,8 @@ import * as path from 'node:path';
 import { logEvent } from '../log.ts';
 import { listenUnix } from './listen.ts';
 import { serveRequests, type Method, type Methods } from './protocol.ts';
-import { claimJobDir } from './runtime-dir.ts';
+import { pidExists } from '../pid.ts';
+import { claimJobDir, daemonDirFor } from './runtime-dir.ts';
 import { JobServer, type ConfigState } from './server.ts';
 import { SharedState } from './shared.ts';
 
@@ -53,13 +54,32 @@ export async function startPersistentServer(opts: PersistentOptions): Promise<Ru
   let finished!: (reason: string) => void;
   const done = new Promise<string>((resolve) => (finished = resolve));
   let nextSession = 0;
+  // Sessions of plain `go` processes (SessionOpenParams.goPid), ended when their process is.
+  const goSessions = new Map<JobServer, number>();
 
   const openSession = async (p: Methods['session.open']['params']): Promise<JobServer> => {
     if (p.root !== opts.root) throw new Error(`this job server serves the module at ${opts.root}, not ${p.root}`);
-    const dir = path.join(opts.dir, `s-${nextSession++}`);
-    const js = await JobServer.listen({ root: p.root, dir, goArgs: p.goArgs, env: p.env, knownSuffix: p.knownSuffix, shared });
+    let dir = path.join(opts.dir, `s-${nextSession++}`);
+    if (p.goPid !== undefined) {
+      // Where that go process's toolexec calls look (connect.ts), owned by this process so that a
+      // sweep removes it if this server is killed.
+      dir = daemonDirFor(p.goPid, path.dirname(opts.dir));
+      fs.rmSync(dir, { recursive: true, force: true });
+      claimJobDir(dir);
+    }
+    const js = await JobServer.listen({ root: p.root, dir, goArgs: p.goArgs, env: p.env, knownSuffix: p.knownSuffix, suffixCacheKey: p.suffixCacheKey, shared });
     sessions.add(js);
+    if (p.goPid !== undefined) goSessions.set(js, p.goPid);
     return js;
+  };
+  const endGoSessions = () => {
+    for (const [js, pid] of goSessions) {
+      if (pidExists(pid)) continue;
+      goSessions.delete(js);
+      sessions.delete(js);
+      logEvent('session.go-exit', { goPid: pid });
+      void js.close();
+    }
   };
 
   // The session for plain `go build -toolexec` calls that find the server through `-url-file`.
@@ -77,7 +97,8 @@ export async function startPersistentServer(opts: PersistentOptions): Promise<Ru
     let session: Promise<JobServer> | undefined;
     const end = async () => {
       const js = await session?.catch(() => undefined);
-      if (js && sessions.delete(js)) await js.close();
+      // A go process's session outlives the toolexec call that opened it.
+      if (js && !goSessions.has(js) && sessions.delete(js)) await js.close();
       lastActivity = Date.now();
     };
     sock.on('error', () => sock.destroy());
@@ -89,9 +110,10 @@ export async function startPersistentServer(opts: PersistentOptions): Promise<Ru
       type R = Methods[M]['result'];
       if (method === 'session.open') {
         if (session) throw new Error('session.open: this connection has a session already');
-        session = openSession(params as Methods['session.open']['params']);
+        const p = params as Methods['session.open']['params'];
+        session = openSession(p);
         const js = await session;
-        logEvent('session.open', { url: js.url, sessions: sessions.size });
+        logEvent('session.open', { url: js.url, sessions: sessions.size, ...(p.goPid !== undefined && { goPid: p.goPid }) });
         return { url: js.url, pid: process.pid } as R;
       }
       if (!session) throw new Error(`${method}: open a session first (the control socket serves sessions; toolexec calls connect to a session's URL)`);
@@ -134,6 +156,7 @@ export async function startPersistentServer(opts: PersistentOptions): Promise<Ru
       for (const s of controls) s.destroy();
       await Promise.allSettled([...sessions].map((js) => js.close()));
       sessions.clear();
+      goSessions.clear();
       await listening;
       await shared.closePools();
       fs.rmSync(opts.dir, { recursive: true, force: true });
@@ -150,7 +173,8 @@ export async function startPersistentServer(opts: PersistentOptions): Promise<Ru
 
   const timer = setInterval(() => {
     const now = Date.now();
-    if (controls.size > 0 || (urlSession && urlSession.connectionCount > 0)) lastActivity = now;
+    endGoSessions();
+    if (controls.size > 0 || goSessions.size > 0 || (urlSession && urlSession.connectionCount > 0)) lastActivity = now;
     if (urlSession) lastActivity = Math.max(lastActivity, urlSession.lastActivity);
     const idle = now - lastActivity;
     if (!fs.existsSync(opts.root)) void stop(`module root ${opts.root} removed`);
@@ -160,7 +184,7 @@ export async function startPersistentServer(opts: PersistentOptions): Promise<Ru
       logEvent('persistent.pools-freed', { idleMs: idle });
       void shared.closePools();
     }
-  }, Math.min(1000, Math.max(50, opts.idleMs / 4)));
+  }, Math.min(250, Math.max(50, opts.idleMs / 4)));
   logEvent('persistent.listen', { url: `unix:${socketPath}`, root: opts.root, idleMs: opts.idleMs });
   return { done, stop };
 }

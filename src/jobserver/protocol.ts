@@ -201,6 +201,14 @@ export interface SessionOpenParams {
   env: Record<string, string>;
   /** The suffix `orchestrion go` found in its suffix cache, if any (ServerOptions.knownSuffix). */
   knownSuffix?: string;
+  /**
+   * A session for the toolexec calls of a plain `go` process (no `orchestrion go` around it): it
+   * listens where those calls look (`go-<pid>` beside the server's directory) and ends with that
+   * process, not with the control connection that opened it.
+   */
+  goPid?: number;
+  /** Where the session stores the suffix it computes (ServerOptions.suffixCacheKey): a go process's session. */
+  suffixCacheKey?: string;
 }
 export interface SessionOpenResult {
   /** Where the build's toolexec calls connect (ORCHESTRION_JOBSERVER_URL). */
@@ -315,6 +323,8 @@ export function checkRequest(msg: unknown): string | undefined {
       if (!Array.isArray(p.goArgs) || !p.goArgs.every((x) => typeof x === 'string')) return 'session.open: "goArgs" must be an array of strings';
       if (typeof p.env !== 'object' || p.env === null || !Object.values(p.env).every((x) => typeof x === 'string')) return 'session.open: "env" must be an object of strings';
       if (p.knownSuffix !== undefined && typeof p.knownSuffix !== 'string') return 'session.open: "knownSuffix" must be a string';
+      if (p.suffixCacheKey !== undefined && !(typeof p.suffixCacheKey === 'string' && /^[0-9a-f]{64}$/.test(p.suffixCacheKey))) return 'session.open: "suffixCacheKey" must be a sha256 in hex';
+      if (p.goPid !== undefined && !(Number.isInteger(p.goPid) && (p.goPid as number) > 1)) return 'session.open: "goPid" must be a process id';
       return need('root');
     case 'session.prepare':
       return need('goroot', 'goversion');

@@ -12,6 +12,7 @@ import { specialCase } from '../config/specialcase.ts';
 import { injectablesFingerprint, injectedPaths } from '../config/injectables.ts';
 import { fileMayMatch, filesNoReason, packageClause, packageMayMatch, packageNoReason, type PackageContext } from '../config/prefilter.ts';
 import { parseImportConfig } from '../toolexec/importcfg.ts';
+import { writeSuffix } from '../cache/suffix.ts';
 import { logEvent } from '../log.ts';
 import type { InjectorPool } from '../pool/pool.ts';
 import { PROJECT_ROOT, toolBuildID, toolVersion } from '../version.ts';
@@ -55,6 +56,11 @@ export interface ServerOptions {
    * the aspects again nor fingerprints the injectables.
    */
   knownSuffix?: string;
+  /**
+   * Where the suffix this server computes is stored (cache/suffix.ts) when no `orchestrion go` is
+   * around to do it: a plain `go` process's session (daemon.ts).
+   */
+  suffixCacheKey?: string;
   /** JSON Schema checking of the YAML files: `off` for builds (as Orchestrion's compile-time loader), `warn` for lint. */
   schema?: SchemaMode;
   /** The build's environment (child builds, `go list`); this process's by default. */
@@ -272,6 +278,7 @@ export class JobServer {
   }
 
   private async computeConfigState(tc: Toolchain, knownSuffix?: string): Promise<ConfigState> {
+    const since = Date.now();
     const goEnv = { ...this.env, GOFLAGS: stripToolexec(this.env.GOFLAGS) };
     const config = await loadConfig(this.opts.root, goEnv, { schema: this.opts.schema ?? 'off' });
     const sig = signature(config.files);
@@ -299,7 +306,9 @@ export class JobServer {
       orchestrionVersion,
     );
     logEvent('config.load', { root: this.opts.root, aspects: config.aspects.length, suffix });
-    return { signature: sig, config, orchestrionVersion, suffix, inputs: [...config.files, ...injectables.inputs] };
+    const inputs = [...config.files, ...injectables.inputs];
+    if (this.opts.suffixCacheKey) writeSuffix(this.opts.suffixCacheKey, suffix, inputs, since);
+    return { signature: sig, config, orchestrionVersion, suffix, inputs };
   }
 
   private async instrument(p: InstrumentParams): Promise<InstrumentResult> {

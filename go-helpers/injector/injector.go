@@ -190,7 +190,7 @@ func (r *run) instrument() {
 		return
 	}
 
-	info, pkg, ok := r.typeCheck(files, cfg)
+	info, pkg, ok := r.typeCheck(files, cfg, r.ex != nil || needsExprTypes(files))
 	if !ok {
 		r.ex.stopped(api.StageTypes, "the package does not type-check: left unchanged")
 		return
@@ -334,12 +334,30 @@ func (r *run) parse(files []*sourceFile) bool {
 	return ok
 }
 
-func (r *run) typeCheck(files []*sourceFile, cfg *importConfig) (*types.Info, *types.Package, bool) {
+// needsExprTypes: whether an aspect left on some file may ask for the type of
+// an expression (join.NeedsExprTypes, or a template calling one of the
+// *Implements functions of code/function.go).
+func needsExprTypes(files []*sourceFile) bool {
+	for _, f := range files {
+		for _, a := range f.aspects {
+			if join.NeedsExprTypes(a.JoinPoint) || bytes.Contains(a.rawAdvice, []byte("Implements")) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// typeCheck checks the package; info.Types is recorded only withTypes (explain
+// always asks: its verdicts name the types it saw).
+func (r *run) typeCheck(files []*sourceFile, cfg *importConfig, withTypes bool) (*types.Info, *types.Package, bool) {
 	info := &types.Info{
-		Types:  map[ast.Expr]types.TypeAndValue{},
 		Defs:   map[*ast.Ident]types.Object{},
 		Uses:   map[*ast.Ident]types.Object{},
 		Scopes: map[ast.Node]*types.Scope{},
+	}
+	if withTypes {
+		info.Types = map[ast.Expr]types.TypeAndValue{}
 	}
 	var typeErrs []types.Error
 	conf := types.Config{

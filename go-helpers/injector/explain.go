@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strings"
 
-
 	"github.com/orchestrion-ts/go-helpers/api"
 	"github.com/orchestrion-ts/go-helpers/injector/advice"
 	"github.com/orchestrion-ts/go-helpers/injector/join"

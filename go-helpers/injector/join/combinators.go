@@ -163,3 +163,19 @@ func (n Not) FileMayMatch(ctx *may.FileContext) may.MatchType {
 	return n.Point.FileMayMatch(ctx).Not()
 }
 func (Not) ImpliesImported() []string { return nil }
+
+// parts lists the join points p is made of: a combinator's operands, a
+// function-body's function; none for the others.
+func parts(p Point) []Point {
+	switch p := p.(type) {
+	case AllOf:
+		return p
+	case OneOf:
+		return p
+	case Not:
+		return []Point{p.Point}
+	case *FunctionBody:
+		return []Point{p.Function}
+	}
+	return nil
+}

@@ -181,25 +181,12 @@ func (o implementsOption) notImplemented(info *FunctionInfo, fields []*dst.Field
 
 // Directives lists the directive join points inside p.
 func Directives(p Point) []Directive {
-	switch p := p.(type) {
-	case Directive:
-		return []Directive{p}
-	case AllOf:
-		return directivesOf(p)
-	case OneOf:
-		return directivesOf(p)
-	case Not:
-		return Directives(p.Point)
-	case *FunctionBody:
-		return Directives(p.Function)
+	if d, ok := p.(Directive); ok {
+		return []Directive{d}
 	}
-	return nil
-}
-
-func directivesOf(list []Point) []Directive {
 	var out []Directive
-	for _, p := range list {
-		out = append(out, Directives(p)...)
+	for _, c := range parts(p) {
+		out = append(out, Directives(c)...)
 	}
 	return out
 }

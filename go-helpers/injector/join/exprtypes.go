@@ -16,21 +16,10 @@ func NeedsExprTypes(p Point) bool {
 				return true
 			}
 		}
-	case *FunctionBody:
-		return NeedsExprTypes(p.Function)
-	case AllOf:
-		return anyNeedsExprTypes(p)
-	case OneOf:
-		return anyNeedsExprTypes(p)
-	case Not:
-		return NeedsExprTypes(p.Point)
+		return false
 	}
-	return false
-}
-
-func anyNeedsExprTypes(list []Point) bool {
-	for _, p := range list {
-		if NeedsExprTypes(p) {
+	for _, c := range parts(p) {
+		if NeedsExprTypes(c) {
 			return true
 		}
 	}

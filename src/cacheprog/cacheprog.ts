@@ -8,12 +8,15 @@
 import { logEvent } from '../log.ts';
 import { type ActionEntry } from './entry.ts';
 import type { LocalStore, TempBody } from './local.ts';
+import type { IndexEntry, Recorder } from './prefetch.ts';
 import type { Request, Response } from './protocol.ts';
 import type { RemoteCache } from './remote.ts';
 import type { Counters } from './stats.ts';
 
 /** How long close (or the end of input) waits for uploads that make no progress. */
 const DRAIN_STALL_MS = 30_000;
+/** Prefetches in flight at once: as many as the remote's slots, which go's own gets jump ahead of. */
+const PREFETCH_LANES = 8;
 
 export interface CacheProgOptions {
   local: LocalStore;
@@ -27,11 +30,17 @@ export interface CacheProgOptions {
   close(id: number): void;
   /** Reports a problem of our own (the local disk) on stderr. */
   warn(message: string): void;
+  /** Records the actions go found or stored (the next prefetch index: prefetch.ts). */
+  recorder?: Recorder;
 }
 
 export class CacheProg {
   private readonly pending = new Set<Promise<void>>();
   private readonly uploads = new Set<Promise<void>>();
+  /** Actions being fetched from the remote (by a get or a prefetch): one fetch per action. */
+  private readonly fetching = new Map<string, Promise<ActionEntry | undefined>>();
+  private prefetchStopped = false;
+  private prefetchDone: Promise<void> = Promise.resolve();
 
   private readonly opts: CacheProgOptions;
 
@@ -68,6 +77,9 @@ export class CacheProg {
    * failed and abandoned.
    */
   async drain(stallMs = DRAIN_STALL_MS): Promise<void> {
+    // What go did not ask for by now, it will not: the lanes finish the fetch each has started.
+    this.prefetchStopped = true;
+    await this.prefetchDone;
     let deadline = Date.now() + stallMs;
     let left = this.uploads.size + this.pending.size;
     while (this.uploads.size > 0 || this.pending.size > 0) {
@@ -93,40 +105,105 @@ export class CacheProg {
 
   private async get(req: Request): Promise<Response> {
     const { local, remote, counters } = this.opts;
-    if (!req.actionID) return { id: req.id, err: 'get without an ActionID' };
+    const actionID = req.actionID;
+    if (!actionID) return { id: req.id, err: 'get without an ActionID' };
     counters.gets++;
     try {
-      const entry = local.get(req.actionID);
+      const entry = local.get(actionID);
       if (entry) {
         counters.localHits++;
+        this.opts.recorder?.add(actionID, entry.outputID, entry.size, entry.time);
         return hit(req.id, entry, local.objectPath(entry.outputID));
       }
       if (remote) {
-        const found = await this.fromRemote(remote, req.actionID);
+        const prefetching = this.fetching.get(actionID);
+        const found = await (prefetching ?? this.fetchOnce(actionID, () => this.fromRemote(remote, actionID)));
         if (found) {
+          if (prefetching) counters.prefetchHits++;
           counters.remoteHits++;
+          this.opts.recorder?.add(actionID, found.outputID, found.size, found.time);
           return hit(req.id, found, local.objectPath(found.outputID));
+        }
+        // A prefetch that found nothing: the remote's own entry may still be there.
+        if (prefetching && !remote.down) {
+          const again = await this.fromRemote(remote, actionID);
+          if (again) {
+            counters.remoteHits++;
+            this.opts.recorder?.add(actionID, again.outputID, again.size, again.time);
+            return hit(req.id, again, local.objectPath(again.outputID));
+          }
         }
         counters.remoteMisses++;
       }
     } catch (err) {
       // The local disk failed: a miss, and go builds it.
-      this.opts.warn(`get ${req.actionID}: ${(err as Error).message}`);
+      this.opts.warn(`get ${actionID}: ${(err as Error).message}`);
     }
     return { id: req.id, miss: true };
   }
 
+  /**
+   * Fetches the entries of a prefetch index (prefetch.ts) into the local store, in order, a few at a
+   * time, behind go's own gets; those go asks for meanwhile wait for their fetch rather than start
+   * another. Entries already here are skipped. Resolves when all are done or the remote is down.
+   */
+  prefetch(entries: IndexEntry[]): Promise<void> {
+    this.prefetchDone = this.runPrefetch(entries);
+    return this.prefetchDone;
+  }
+
+  private async runPrefetch(entries: IndexEntry[]): Promise<void> {
+    const { local, remote, counters } = this.opts;
+    if (!remote || entries.length === 0) return;
+    let next = 0;
+    const lane = async () => {
+      while (next < entries.length && !remote.down && !this.prefetchStopped) {
+        const e = entries[next++]!;
+        if (this.fetching.has(e.actionID)) continue;
+        try {
+          if (local.get(e.actionID)) continue;
+        } catch {
+          continue;
+        }
+        const entry: ActionEntry = { outputID: e.outputID, size: e.size, time: new Date(e.time) };
+        const got = await this.fetchOnce(e.actionID, () => this.store(remote, e.actionID, entry, false));
+        if (got) counters.prefetched++;
+      }
+    };
+    const started = Date.now();
+    await Promise.all(Array.from({ length: Math.min(PREFETCH_LANES, entries.length) }, lane));
+    logEvent('cacheprog.prefetch', { entries: entries.length, fetched: counters.prefetched, ms: Date.now() - started });
+  }
+
+  /** Runs `fetch` for an action unless one runs already, which is then awaited instead. */
+  private fetchOnce(actionID: string, fetch: () => Promise<ActionEntry | undefined>): Promise<ActionEntry | undefined> {
+    const running = this.fetching.get(actionID);
+    if (running) return running;
+    const p = fetch().catch((err: Error) => {
+      this.opts.warn(`fetching ${actionID}: ${err.message}`);
+      return undefined;
+    });
+    this.fetching.set(actionID, p);
+    void p.finally(() => this.fetching.delete(actionID));
+    return p;
+  }
+
   /** A verified entry and body from the remote, stored locally; undefined on any kind of miss. */
   private async fromRemote(remote: RemoteCache, actionID: string): Promise<ActionEntry | undefined> {
-    const { local } = this.opts;
     const entry = await remote.getEntry(actionID);
     if (!entry) return undefined;
+    return this.store(remote, actionID, entry, true);
+  }
+
+  /** Brings the body an entry names (unless it is here) and records the entry locally. */
+  private async store(remote: RemoteCache, actionID: string, entry: ActionEntry, urgent: boolean): Promise<ActionEntry | undefined> {
+    const { local } = this.opts;
     // Another action may have brought the same body already.
     if (!local.hasObject(entry.outputID, entry.size)) {
       const body = local.tempBody();
       let ok = false;
       try {
-        ok = await remote.fetchBody(entry, body);
+        ok = await remote.fetchBody(entry, body, urgent);
         if (ok) local.commitObject(body);
       } finally {
         if (!ok) body.discard();
@@ -159,6 +236,7 @@ export class CacheProg {
     try {
       diskPath = local.commitObject(body);
       local.putEntry(req.actionID, entry);
+      this.opts.recorder?.add(req.actionID, entry.outputID, entry.size, entry.time);
     } catch (err) {
       body.discard();
       return { id: req.id, err: `storing ${req.actionID}: ${(err as Error).message}` };

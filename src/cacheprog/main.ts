@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import { parseCacheProgArgs, USAGE, UsageError, type CacheProgArgs } from './args.ts';
 import { CacheProg } from './cacheprog.ts';
 import { LocalStore } from './local.ts';
+import { readPrefetchFile, Recorder, roleOf } from './prefetch.ts';
 import { handshakeLine, responseLine, type Response } from './protocol.ts';
 import { RequestReader } from './reader.ts';
 import { claimWarning, emptyCounters, markRemoteGivenUp, remoteGivenUp, STATS_ENV, writeCounters } from './stats.ts';
@@ -83,13 +84,21 @@ async function start(): Promise<void> {
     counters.remote = 1;
     if (args.readOnly) counters.readOnly = 1;
   }
+  // A process of an `orchestrion go` build: prefetches its role's part of the index the wrapper
+  // found, and records what go asks for (prefetch.ts).
+  const role = roleOf(process.env);
+  const index = role && statsDir ? readPrefetchFile(statsDir) : undefined;
+  const recorder = index ? new Recorder() : undefined;
   let ended = false;
   /** Trims now and then, records the counters, and ends once `last` (close's answer) is written. */
   const end = (last?: Response): void => {
     if (ended) return;
     ended = true;
     local.maybeTrim();
-    if (statsDir) writeCounters(statsDir, counters);
+    if (statsDir) {
+      if (recorder && role) recorder.write(statsDir, role);
+      writeCounters(statsDir, counters);
+    }
     if (last) process.stdout.write(responseLine(last), exit);
     else exit();
   };
@@ -101,7 +110,9 @@ async function start(): Promise<void> {
     respond: (res) => process.stdout.write(responseLine(res)),
     close: (id) => end({ id }),
     warn: (message) => warn('local', `${args.dir}: ${message}`),
+    recorder,
   });
+  if (index && role) void prog.prefetch(index[role]);
   const reader = new RequestReader({
     openBody: () => local.tempBody(),
     request: (req, body) => prog.handle(req, body),

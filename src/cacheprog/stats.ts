@@ -29,10 +29,14 @@ export interface Counters {
   bytesUp: number;
   /** Bodies from the remote that did not match their sha256 or size (each also a miss). */
   corrupt: number;
+  /** Entries a prefetch index brought into the local store (prefetch.ts). */
+  prefetched: number;
+  /** Gets that waited for their action's prefetch (counted as remote hits too). */
+  prefetchHits: number;
 }
 
 export function emptyCounters(): Counters {
-  return { processes: 0, remote: 0, readOnly: 0, gets: 0, localHits: 0, remoteHits: 0, remoteMisses: 0, puts: 0, uploads: 0, uploadFailures: 0, bytesDown: 0, bytesUp: 0, corrupt: 0 };
+  return { processes: 0, remote: 0, readOnly: 0, gets: 0, localHits: 0, remoteHits: 0, remoteMisses: 0, puts: 0, uploads: 0, uploadFailures: 0, bytesDown: 0, bytesUp: 0, corrupt: 0, prefetched: 0, prefetchHits: 0 };
 }
 
 /**
@@ -119,6 +123,7 @@ export function formatCounters(c: Counters): string {
   } else {
     let remote = `remote${c.readOnly === c.remote ? ' (read-only)' : ''} ${c.remoteHits} hits, ${c.remoteMisses} misses`;
     if (c.corrupt > 0) remote += ` (${c.corrupt} corrupt bodies refused)`;
+    if (c.prefetched > 0) remote += `, ${c.prefetched} prefetched`;
     if (c.readOnly < c.remote) remote += `, ${c.uploads} uploaded${c.uploadFailures > 0 ? `, ${c.uploadFailures} not uploaded (kept locally)` : ''}`;
     parts.push(remote);
     parts.push(`${bytes(c.bytesDown)} down, ${bytes(c.bytesUp)} up`);

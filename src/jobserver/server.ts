@@ -21,6 +21,7 @@ import type { WasmAspectVerdict } from '../wasm/api.ts';
 import type { ResultPromise } from 'execa';
 import { childBuildArgs, parseGoFlags, stripToolexec } from '../goflags.ts';
 import { instrumentCacheKey, readInstrumentResult, sourceDirs, writeInstrumentResult } from '../cache/instrument.ts';
+import { ROLE_ENV } from '../cacheprog/prefetch.ts';
 import { BuildOnce } from './buildonce.ts';
 import { PSEUDO, childBuild } from './childbuild.ts';
 import { listenUnix } from './listen.ts';
@@ -575,6 +576,9 @@ export class JobServer {
     // for compiles in progress), so that a cycle reads `p -> injected -> p`.
     const childChain = [...chain, INJECTED + pkgs.join(', ')];
     const env: NodeJS.ProcessEnv = { ...this.env, GOFLAGS: stripToolexec(this.env.GOFLAGS), [JOBSERVER_ENV]: this.url, [RESOLVE_CHAIN_ENV]: JSON.stringify(childChain) };
+    // Its cacheprog prefetches and records the prefetch index's child part, when the build's
+    // wrapper left one in its cacheprog stats directory (src/cacheprog/prefetch.ts).
+    env[ROLE_ENV] = 'child';
     // The suffix the build runs with, when known: the child's `-V=full` calls are then answered by
     // bin/orchestrion itself, and a child build whose every action is cached never waits for the
     // configuration to load (a second on a CI worker, measured). Same keys as the parent's.

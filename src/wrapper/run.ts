@@ -16,6 +16,7 @@ import { logEvent } from '../log.ts';
 import { memoryPlan } from '../pool/budget.ts';
 import { goEnv, rootFromGoMod } from './goenv.ts';
 import { readSuffix, suffixCacheKey, writeSuffix } from '../cache/suffix.ts';
+import { mergeRecords, uncovered, ROLE_ENV, writePrefetchFile, type PrefetchIndex } from '../cacheprog/prefetch.ts';
 import { reportCacheStats, STATS_ENV } from '../cacheprog/stats.ts';
 import { emitOverhead, overheadReport, type OverheadReport } from './overhead.ts';
 import { sharedSuffix } from './shared-suffix.ts';
@@ -128,12 +129,30 @@ async function runInstrumented(argv: string[], opts: WrapperOptions, interrupts:
     // spare, the link will come, and its child build starts at once. Otherwise it starts with the
     // build's first toolexec call to the server: a warm no-op build makes none and pays nothing.
     if (ahead) server.prefetch([ahead], suffixSource === 'shared' ? 'now' : 'first-call');
+    // A machine new to this configuration (its suffix was not in the local suffix cache) fetches
+    // what the last build of these packages fetched, many requests at a time, and records what it
+    // fetches for the next one (src/cacheprog/prefetch.ts). Our cacheprog only: others ignore it.
+    const prefetching = shared !== undefined && suffixSource !== 'cache';
+    let index: PrefetchIndex | undefined;
+    if (prefetching) {
+      index = await shared.lookupIndex(target, suffix).catch(() => undefined);
+      writePrefetchFile(cacheStats, index);
+    }
     await shared?.close();
     logEvent('wrapper.go', { suffix, prefetch: ahead?.length ?? 0 });
     const goStart = performance.now();
-    code = await runGo(inv.args, { ...process.env, [JOBSERVER_ENV]: server.url, [VERSION_SUFFIX_ENV]: suffix }, interrupts);
+    const goEnvironment = { ...process.env, [JOBSERVER_ENV]: server.url, [VERSION_SUFFIX_ENV]: suffix, ...(prefetching ? { [ROLE_ENV]: 'main' } : {}) };
+    code = await runGo(inv.args, goEnvironment, interrupts);
     const goMs = performance.now() - goStart;
     if (code === 0) await keepHint(server, { key, target, suffix, hint, shared });
+    if (code === 0 && prefetching) {
+      const used = mergeRecords(cacheStats);
+      const fresh = uncovered(index, used);
+      if (fresh > 0) {
+        await shared.storeIndex(target, suffix, used).catch(() => {});
+        logEvent('wrapper.index', { main: used.main.length, child: used.child.length, uncovered: fresh });
+      }
+    }
     reportCacheStats(cacheStats, inv.args, process.env, process.stderr);
     const stats = await server.stats().catch(() => undefined);
     const report = overheadReport(stats, { suffix: suffixSource, setupMs: goStart - t0, goMs, peakRSSKiB: process.resourceUsage().maxRSS });

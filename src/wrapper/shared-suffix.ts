@@ -1,6 +1,7 @@
 // The wrapper's use of the shared suffix (src/cache/suffix-share.ts): looked up through the
 // build's GOCACHEPROG when the local suffix cache has nothing, stored there once computed.
 import { decodeHint, encodeHint, type ResolveHint } from '../cache/resolve-hint.ts';
+import { decodeIndex, encodeIndex, type PrefetchIndex } from '../cacheprog/prefetch.ts';
 import { sharedSuffixActionID, sharedSuffixEntry, suffixFromSharedEntry } from '../cache/suffix-share.ts';
 import { changedSince } from '../cache/suffix.ts';
 import { startCacheClient, type CacheClient } from '../cacheprog/client.ts';
@@ -15,6 +16,9 @@ export interface SharedSuffix {
   /** The resolve hint (src/cache/resolve-hint.ts) stored for `target` under `suffix`, if any. */
   lookupHint(target: object, suffix: string): Promise<ResolveHint | undefined>;
   storeHint(target: object, hint: ResolveHint): Promise<void>;
+  /** The prefetch index (src/cacheprog/prefetch.ts) stored for `target` under `suffix`, if any. */
+  lookupIndex(target: object, suffix: string): Promise<PrefetchIndex | undefined>;
+  storeIndex(target: object, suffix: string, index: PrefetchIndex): Promise<void>;
   /** Ends the GOCACHEPROG session; a later call starts another. */
   close(): Promise<void>;
 }
@@ -32,6 +36,8 @@ export function sharedSuffix(env: NodeJS.ProcessEnv, ge: GoEnv, root: string, pa
   // whose suffix and hint this machine has needs neither.
   const actionID = () => sharedSuffixActionID({ ...parts, goenv }, root);
   const hintID = (target: object) => sharedSuffixActionID({ ...parts, goenv, resolveHint: target }, root);
+  // Under the suffix too: the action IDs it lists are those of one suffix.
+  const indexID = (target: object, suffix: string) => sharedSuffixActionID({ ...parts, goenv, prefetchIndex: target, suffix }, root);
   let client: CacheClient | undefined;
   const connect = () => (client ??= startCacheClient(prog, env));
   return {
@@ -54,6 +60,15 @@ export function sharedSuffix(env: NodeJS.ProcessEnv, ge: GoEnv, root: string, pa
     },
     async storeHint(target, hint) {
       await connect()?.put(hintID(target), encodeHint(hint));
+    },
+    async lookupIndex(target, suffix) {
+      const body = await connect()?.get(indexID(target, suffix));
+      const index = body && decodeIndex(body);
+      logEvent('wrapper.shared-index', { found: body !== undefined, used: index !== undefined, main: index ? index.main.length : 0, child: index ? index.child.length : 0 });
+      return index || undefined;
+    },
+    async storeIndex(target, suffix, index) {
+      await connect()?.put(indexID(target, suffix), encodeIndex(index));
     },
     async close() {
       const c = client;

@@ -6,7 +6,7 @@
 // all with -trimpath (without it, cmd/go keys every package by its absolute directory). Medians,
 // with every run's figure. Target: worker 2 instrumented ≤ 1.2 × worker 2 plain.
 //
-//   node bench/ci.mjs [--runs 3] [--w2-repeat 3] [--orchestrion v1.12.0] [--tools plain,orchestrion,ts] [--modcache same|own] [--log-dir DIR]
+//   node bench/ci.mjs [--runs 3] [--w2-repeat 3] [--orchestrion v1.12.0] [--tools plain,orchestrion,ts] [--modcache same|own] [--log-dir DIR] [--trace-dir DIR]
 //
 // --modcache same (the default): both workers use the same GOMODCACHE path, as CI runners with the
 // same home directory do; own: each has its own, and then plain Go itself compiles go-sqlite3 again
@@ -32,6 +32,8 @@ const OWN_MODCACHE = argOf('--modcache', 'same') === 'own';
 const W2_REPEAT = Number(argOf('--w2-repeat', '3'));
 // Where orchestrion-ts's worker-2 builds write their ORCHESTRION_LOG_FILE (w2-<run>-<k>.jsonl), if given.
 const LOG_DIR = argOf('--log-dir', '');
+// Where every tool's worker-2 go command writes its -debug-trace (<tool>-w2-<run>-<k>.json), if given.
+const TRACE_DIR = argOf('--trace-dir', '');
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-bench-ci-'));
 process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -106,7 +108,12 @@ for (let run = 0; run < RUNS; run++) {
           }
           const [cmd, pre] = command(tool);
           log(`run ${run + 1}/${RUNS} ${tool} ${w}${w === 'w2' ? ` (${k + 1}/${W2_REPEAT})` : ''}`);
-          const r = await timed(cmd, [...pre, 'build', '-trimpath', '-x', '-o', path.join(base, w, 'out.bin'), '.'], { cwd: dir, env });
+          const trace = [];
+          if (TRACE_DIR && w === 'w2') {
+            fs.mkdirSync(TRACE_DIR, { recursive: true });
+            trace.push(`-debug-trace=${path.join(path.resolve(TRACE_DIR), `${tool}-w2-${run}-${k}.json`)}`);
+          }
+          const r = await timed(cmd, [...pre, 'build', '-trimpath', '-x', ...trace, '-o', path.join(base, w, 'out.bin'), '.'], { cwd: dir, env });
           figures[tool][w].push(r.ms);
           if (w === 'w2') figures[tool].compiles2.push(r.stderr.split('\n').filter((l) => /\/compile(\.exe)?\s.*\s-p\s/.test(l)).length);
         }

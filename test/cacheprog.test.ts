@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
+import { encodeIndex, mergeRecords, PREFETCH_FILE, ROLE_ENV, type PrefetchIndex } from '../src/cacheprog/prefetch.ts';
 import { collectCounters, type Counters } from '../src/cacheprog/stats.ts';
 import { BazelRemote, bazelRemoteBinary } from './bazel-remote.ts';
 import { BIN, ROOT, compiledPackages, describeResult, goEnv, logEvents, run, tempDir, tempModule, type Result } from './helpers.ts';
@@ -35,14 +36,22 @@ interface Build extends Result {
   counters: Counters | undefined;
   warnings: string[];
   exe: string;
+  /** With `prefetch`: what the build's cacheprog recorded (its next prefetch index). */
+  recorded?: PrefetchIndex;
 }
 
 /**
  * `go build -x` of `dir` with a fresh GOCACHE and GOCACHEPROG=orchestrion cacheprog <flags>; the
  * cacheprog counters are collected through the stats directory orchestrion go would name.
  */
-async function build(dir: string, cacheprogFlags: string[], opts: { extraEnv?: Record<string, string>; onStart?: () => void } = {}): Promise<Build> {
+async function build(
+  dir: string,
+  cacheprogFlags: string[],
+  opts: { extraEnv?: Record<string, string>; onStart?: () => void; prefetch?: Buffer } = {},
+): Promise<Build> {
   const stats = tempDir('cp-stats');
+  // As orchestrion go does for its go command: the index found (or an empty file), and the role.
+  if (opts.prefetch) fs.writeFileSync(path.join(stats, PREFETCH_FILE), opts.prefetch);
   const log = path.join(tempDir('cp-log'), 'log.jsonl');
   const exe = path.join(tempDir('cp-out'), 'prog');
   const env = goEnv(tempDir('cp-gocache'), {
@@ -50,11 +59,14 @@ async function build(dir: string, cacheprogFlags: string[], opts: { extraEnv?: R
     ORCHESTRION_CACHEPROG_STATS: stats,
     ORCHESTRION_LOG_FILE: log,
     CI: '',
+    ...(opts.prefetch && { [ROLE_ENV]: 'main' }),
     ...opts.extraEnv,
   });
   const r = await runAsync('go', ['build', '-x', '-o', exe, '.'], { cwd: dir, env }, opts.onStart);
+  const recorded = opts.prefetch ? mergeRecords(stats) : undefined;
   return {
     ...r,
+    recorded,
     log,
     compiles: (r.stderr.match(/\/compile -o /g) ?? []).length,
     counters: collectCounters(stats),
@@ -202,6 +214,48 @@ cacheTest('round trip: a build fills the remote; a second worker (fresh GOCACHE,
   assert.equal(fourth.counters!.corrupt, 0);
 });
 
+
+cacheTest('prefetch index: a second worker brings what the first recorded, many at a time; an index entry the remote cannot serve is fetched as go asks; a bad index is ignored', async () => {
+  const remote = await server();
+  const mod = smallModule();
+  const first = await build(mod, ['-dir', tempDir('cp-local'), '-remote', remote.url], { prefetch: Buffer.alloc(0) });
+  assertBuilt(first);
+  const recorded = first.recorded!;
+  // Every action go stored (a compile's archive, its output) is in the record, once, in order.
+  assert.equal(recorded.main.length, first.counters!.puts, JSON.stringify(first.counters));
+  assert.equal(new Set(recorded.main.map((e) => e.actionID)).size, recorded.main.length);
+  assert.deepEqual(recorded.child, []);
+
+  // One entry of the index names a body the remote does not have (a stale index): go's get for
+  // that action goes to /ac/ as without an index. (Not the last ones: the link's actions depend on
+  // the output path, which differs from build to build.)
+  const k = recorded.main.length >> 1;
+  const stale = recorded.main[k]!;
+  const index = { main: recorded.main.map((e, i) => (i === k ? { ...e, outputID: 'ab'.repeat(32) } : e)), child: [] };
+  const second = await build(mod, ['-dir', tempDir('cp-local'), '-remote', remote.url], { prefetch: encodeIndex(index) });
+  assertBuilt(second);
+  assert.equal(second.compiles, 0, second.stderr);
+  sameBinary(first, second);
+  const c2 = second.counters!;
+  // All but the stale entry; the link's actions (another output path) are new, and only they miss.
+  assert.equal(c2.prefetched, recorded.main.length - 1, JSON.stringify(c2));
+  assert.equal(c2.remoteMisses, c2.puts, JSON.stringify(c2));
+  assert.ok(c2.puts < 5, JSON.stringify(c2));
+  assert.ok(c2.remoteHits >= 1, JSON.stringify(c2));
+  assert.deepEqual(second.warnings, []);
+  // It recorded the stale entry with the output go got from /ac/.
+  assert.equal(second.recorded!.main.find((e) => e.actionID === stale.actionID)?.outputID, stale.outputID);
+  const prefetch = logEvents(second.log).filter((e) => e.event === 'cacheprog.prefetch');
+  assert.equal(prefetch.length, 1);
+  assert.equal(prefetch[0]!.entries, recorded.main.length);
+
+  // Not an index (another tool's bytes): no prefetch, nothing recorded, the build as without one.
+  const third = await build(mod, ['-dir', tempDir('cp-local'), '-remote', remote.url], { prefetch: Buffer.from('orchestrion-prefetch/1\nm nonsense\n') });
+  assertBuilt(third);
+  assert.equal(third.compiles, 0, third.stderr);
+  assert.equal(third.counters!.prefetched, 0);
+  assert.deepEqual(third.recorded, { main: [], child: [] });
+});
 cacheTest('a remote killed mid-build: the build succeeds with one warning, puts stay local; restarted, it serves what it took', async () => {
   const remote = await server();
   const mod = smallModule();

@@ -77,6 +77,14 @@ test('CI workers share one bazel-remote: the second compiles nothing and links t
     assert.deepEqual(compiled, ['github.com/mattn/go-sqlite3'], 'worker two ran the compiler');
     assert.deepEqual(compiledPackages(w2.log), ['github.com/mattn/go-sqlite3'], 'worker two instrumented packages');
     assert.ok(fs.readFileSync(w2.exe).equals(fs.readFileSync(w1.exe)), 'worker two linked other bytes');
+    // Worker one stored what its go commands fetched or built (the prefetch index); worker two's
+    // cacheprogs, go's and the child build's, brought their parts ahead of go's gets.
+    assert.equal(logEvents(w1.log).filter((e) => e.event === 'wrapper.index').length, 1);
+    const index = logEvents(w2.log).filter((e) => e.event === 'wrapper.shared-index');
+    assert.equal(index.length, 1);
+    assert.ok(index[0]!.used === true && (index[0]!.main as number) > 0 && (index[0]!.child as number) > 0, JSON.stringify(index[0]));
+    const prefetched = logEvents(w2.log).filter((e) => e.event === 'cacheprog.prefetch' && (e.fetched as number) > 0);
+    assert.ok(prefetched.length >= 2, JSON.stringify(prefetched));
 
     await remote.kill();
     const w3 = worker('three', remote.url, false);

@@ -15,8 +15,8 @@ import type { Counters } from './stats.ts';
 
 /** How long close (or the end of input) waits for uploads that make no progress. */
 const DRAIN_STALL_MS = 30_000;
-/** Prefetches in flight at once: as many as the remote's slots, which go's own gets jump ahead of. */
-const PREFETCH_LANES = 8;
+/** Prefetches in flight at once: the remote's slots but those it keeps for go's own gets. */
+const PREFETCH_LANES = 6;
 
 export interface CacheProgOptions {
   local: LocalStore;

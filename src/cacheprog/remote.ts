@@ -10,7 +10,8 @@
 //   - a remote that refuses connections, errors or stalls gives misses; after a stall (no byte for
 //     the timeout) or three failures in a row this process stops asking it; problems are reported
 //     through onProblem, once per kind (the caller prints one warning);
-//   - at most `concurrency` requests at a time, gets before uploads.
+//   - at most `concurrency` requests at a time, gets before uploads and prefetches, two slots kept
+//     for gets.
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -37,6 +38,8 @@ export interface RemoteOptions {
 
 /** Bodies at least this large are looked for (HEAD) before they are uploaded. */
 const HEAD_FIRST = 64 << 10;
+/** Slots of the concurrency only go's own gets may use. */
+const RESERVED_FOR_GETS = 2;
 /** Failures in a row after which this process stops asking the remote. */
 const MAX_FAILURES = 3;
 
@@ -55,27 +58,55 @@ class RemoteFailure extends Error {
   }
 }
 
-/** A counting semaphore whose urgent waiters go first. */
+/**
+ * A counting semaphore whose urgent waiters go first, and which keeps a few slots for them: the
+ * others (uploads, prefetches) never take more than `max - reserved`, so a get go waits on never
+ * queues behind a prefetch's large body.
+ */
 class Limiter {
   private active = 0;
+  private activeLater = 0;
   private readonly urgent: (() => void)[] = [];
   private readonly later: (() => void)[] = [];
 
   private readonly max: number;
+  private readonly maxLater: number;
 
-  constructor(max: number) {
+  constructor(max: number, reserved: number) {
     this.max = max;
+    this.maxLater = Math.max(1, max - reserved);
   }
 
   async run<T>(urgent: boolean, fn: () => Promise<T>): Promise<T> {
-    if (this.active >= this.max) await new Promise<void>((resolve) => (urgent ? this.urgent : this.later).push(resolve));
-    else this.active++;
+    // A waiter is handed its slot by the request that frees it (release), so none is taken twice.
+    if (this.mayStart(urgent)) this.take(urgent);
+    else await new Promise<void>((resolve) => (urgent ? this.urgent : this.later).push(resolve));
     try {
       return await fn();
     } finally {
-      const next = this.urgent.shift() ?? this.later.shift();
-      if (next) next();
-      else this.active--;
+      this.release(urgent);
+    }
+  }
+
+  private mayStart(urgent: boolean): boolean {
+    return this.active < this.max && (urgent || this.activeLater < this.maxLater);
+  }
+
+  private take(urgent: boolean): void {
+    this.active++;
+    if (!urgent) this.activeLater++;
+  }
+
+  /** Frees a slot and hands it on, to an urgent waiter first. */
+  private release(urgent: boolean): void {
+    this.active--;
+    if (!urgent) this.activeLater--;
+    if (this.urgent.length > 0 && this.mayStart(true)) {
+      this.take(true);
+      this.urgent.shift()!();
+    } else if (this.later.length > 0 && this.mayStart(false)) {
+      this.take(false);
+      this.later.shift()!();
     }
   }
 }
@@ -109,7 +140,7 @@ export class RemoteCache {
     this.base = url;
     this.client = url.protocol === 'https:' ? https : http;
     this.agent = new this.client.Agent({ keepAlive: true, maxSockets: opts.concurrency });
-    this.limiter = new Limiter(opts.concurrency);
+    this.limiter = new Limiter(opts.concurrency, RESERVED_FOR_GETS);
   }
 
   /** The base URL as it may be printed (credentials never are). */

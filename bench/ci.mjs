@@ -6,7 +6,11 @@
 // all with -trimpath (without it, cmd/go keys every package by its absolute directory). Medians,
 // with every run's figure. Target: worker 2 instrumented ≤ 1.2 × worker 2 plain.
 //
-//   node bench/ci.mjs [--runs 3] [--w2-repeat 3] [--orchestrion v1.12.0] [--tools plain,orchestrion,ts] [--modcache same|own] [--log-dir DIR] [--trace-dir DIR]
+// Tool `plainpf` (not run by default): plain `go build` whose cacheprog prefetches as orchestrion go's
+// do — the bench keeps the index worker 1 recorded and hands it to worker 2 as orchestrion go would.
+// plain `go build` has no such index (nothing names its build): this measures what it would gain.
+//
+//   node bench/ci.mjs [--runs 3] [--w2-repeat 3] [--orchestrion v1.12.0] [--tools plain,plainpf,orchestrion,ts] [--modcache same|own] [--log-dir DIR] [--trace-dir DIR]
 //
 // --modcache same (the default): both workers use the same GOMODCACHE path, as CI runners with the
 // same home directory do; own: each has its own, and then plain Go itself compiles go-sqlite3 again
@@ -22,6 +26,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { argOf, log, median, must, ours, root } from './common.mjs';
 import { BazelRemote } from '../test/bazel-remote.ts';
+import { mergeRecords, PREFETCH_FILE, ROLE_ENV, encodeIndex } from '../src/cacheprog/prefetch.ts';
 
 const RUNS = Number(argOf('--runs', '3'));
 const ORCH_VERSION = argOf('--orchestrion', 'v1.12.0');
@@ -69,15 +74,16 @@ const integrations = ['github.com/DataDog/dd-trace-go/v2/ddtrace/tracer', 'githu
 /** A worker's checkout of the app at its own path, with its own module cache (downloaded untimed). */
 function checkout(dir, tool, modcache) {
   fs.cpSync(path.join(root, 'examples', 'traced'), dir, { recursive: true });
-  if (tool === 'plain') fs.writeFileSync(path.join(dir, 'manual_imports.go'), `package main\n\nimport (\n${integrations.map((p) => `\t_ "${p}"\n`).join('')})\n`);
+  if (tool.startsWith('plain')) fs.writeFileSync(path.join(dir, 'manual_imports.go'), `package main\n\nimport (\n${integrations.map((p) => `\t_ "${p}"\n`).join('')})\n`);
   const env = { ...baseEnv, GOMODCACHE: modcache, GOFLAGS: '-modcacherw', GOPROXY: `file://${machineModCache}/cache/download,${upstreamProxy}` };
   must('go', ['mod', 'download'], { cwd: dir, env });
   return env;
 }
 
-const command = (tool) => (tool === 'plain' ? ['go', []] : tool === 'orchestrion' ? [orchestrion, ['go']] : [ours, ['go']]);
+const command = (tool) => (tool.startsWith('plain') ? ['go', []] : tool === 'orchestrion' ? [orchestrion, ['go']] : [ours, ['go']]);
 const figures = Object.fromEntries(TOOLS.map((t) => [t, { w1: [], w2: [], compiles2: [] }]));
 
+let plainIndex = Buffer.alloc(0);
 for (let run = 0; run < RUNS; run++) {
   // Rotated, so that no tool always runs first (file system caches, thermal state).
   const order = TOOLS.map((_, i) => TOOLS[(i + run) % TOOLS.length]);
@@ -106,6 +112,14 @@ for (let run = 0; run < RUNS; run++) {
             fs.mkdirSync(LOG_DIR, { recursive: true });
             env.ORCHESTRION_LOG_FILE = path.join(path.resolve(LOG_DIR), `w2-${run}-${k}.jsonl`);
           }
+          // plainpf: the stats directory and role orchestrion go gives its go command.
+          let stats;
+          if (tool === 'plainpf') {
+            stats = path.join(base, w, `stats-${k}`);
+            fs.mkdirSync(stats, { recursive: true });
+            fs.writeFileSync(path.join(stats, PREFETCH_FILE), w === 'w2' ? plainIndex : '');
+            Object.assign(env, { ORCHESTRION_CACHEPROG_STATS: stats, [ROLE_ENV]: 'main' });
+          }
           const [cmd, pre] = command(tool);
           log(`run ${run + 1}/${RUNS} ${tool} ${w}${w === 'w2' ? ` (${k + 1}/${W2_REPEAT})` : ''}`);
           const trace = [];
@@ -115,6 +129,7 @@ for (let run = 0; run < RUNS; run++) {
           }
           const r = await timed(cmd, [...pre, 'build', '-trimpath', '-x', ...trace, '-o', path.join(base, w, 'out.bin'), '.'], { cwd: dir, env });
           figures[tool][w].push(r.ms);
+          if (tool === 'plainpf' && w === 'w1') plainIndex = encodeIndex(mergeRecords(stats));
           if (w === 'w2') figures[tool].compiles2.push(r.stderr.split('\n').filter((l) => /\/compile(\.exe)?\s.*\s-p\s/.test(l)).length);
         }
       }
@@ -133,7 +148,7 @@ p(`machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} G
 p();
 p('| | worker 1 (cold) | worker 2 (shared cache) | compiles on worker 2 |');
 p('|---|---|---|---|');
-const names = { plain: 'plain `go build`', orchestrion: `Orchestrion ${ORCH_VERSION}`, ts: 'orchestrion-ts' };
+const names = { plain: 'plain `go build`', plainpf: 'plain `go build`, prefetching', orchestrion: `Orchestrion ${ORCH_VERSION}`, ts: 'orchestrion-ts' };
 for (const t of TOOLS) {
   const f = figures[t];
   p(`| ${names[t]} | ${fmt(median(f.w1))} (${all(f.w1)}) | ${fmt(median(f.w2))} (${all(f.w2)}) | ${f.compiles2.join(', ')} |`);
@@ -142,5 +157,8 @@ if (figures.ts && figures.plain) {
   const r = median(figures.ts.w2) / median(figures.plain.w2);
   p();
   p(`target: worker 2 orchestrion-ts ≤ 1.2 × worker 2 plain: ${r.toFixed(2)}× ${r <= 1.2 ? '(met)' : '(missed)'}`);
+}
+if (figures.ts && figures.plainpf) {
+  p(`worker 2 orchestrion-ts ÷ worker 2 plain with a prefetch index: ${(median(figures.ts.w2) / median(figures.plainpf.w2)).toFixed(2)}×`);
 }
 console.log(out.join('\n'));

@@ -6,11 +6,12 @@
 // all with -trimpath (without it, cmd/go keys every package by its absolute directory). Medians,
 // with every run's figure. Target: worker 2 instrumented ≤ 1.2 × worker 2 plain.
 //
-// Tool `plainpf` (not run by default): plain `go build` whose cacheprog prefetches as orchestrion go's
-// do — the bench keeps the index worker 1 recorded and hands it to worker 2 as orchestrion go would.
-// plain `go build` has no such index (nothing names its build): this measures what it would gain.
+// Not run by default: tool `plainpf`, plain `go build` whose cacheprog prefetches as orchestrion go's
+// do (the bench keeps the index its worker 1 recorded and hands it to worker 2 as orchestrion go
+// would; plain `go build` has no such index: nothing names its build), and `tsnopf`, orchestrion-ts
+// with ORCHESTRION_CACHEPROG_PREFETCH=0. Worker-2 builds of the tools alternate.
 //
-//   node bench/ci.mjs [--runs 3] [--w2-repeat 3] [--orchestrion v1.12.0] [--tools plain,plainpf,orchestrion,ts] [--modcache same|own] [--log-dir DIR] [--trace-dir DIR]
+//   node bench/ci.mjs [--runs 3] [--w2-repeat 3] [--orchestrion v1.12.0] [--tools plain,plainpf,orchestrion,ts,tsnopf] [--modcache same|own] [--log-dir DIR] [--trace-dir DIR]
 //
 // --modcache same (the default): both workers use the same GOMODCACHE path, as CI runners with the
 // same home directory do; own: each has its own, and then plain Go itself compiles go-sqlite3 again
@@ -84,58 +85,71 @@ const command = (tool) => (tool.startsWith('plain') ? ['go', []] : tool === 'orc
 const figures = Object.fromEntries(TOOLS.map((t) => [t, { w1: [], w2: [], compiles2: [] }]));
 
 let plainIndex = Buffer.alloc(0);
+
+/** One build of `tool` as worker `w` (its k-th), with empty local caches: the time, and compiles counted. */
+async function workerBuild(run, tool, w, k, t) {
+  const { base, remote } = t;
+  const dir = path.join(base, w, w === 'w1' ? 'src' : 'checkouts/elsewhere', 'traced');
+  t.env[w] ??= checkout(dir, tool, OWN_MODCACHE ? path.join(base, w, 'mod') : path.join(base, 'mod'));
+  const env = t.env[w];
+  // go skips the link when the output exists with the build ID it would give: not a fresh worker.
+  fs.rmSync(path.join(base, w, 'out.bin'), { force: true });
+  for (const d of ['gocache', 'cacheprog', 'orchestrion']) {
+    fs.rmSync(path.join(base, w, d), { recursive: true, force: true });
+    fs.mkdirSync(path.join(base, w, d), { recursive: true });
+  }
+  Object.assign(env, {
+    GOCACHE: path.join(base, w, 'gocache'),
+    GOCACHEPROG: `${ours} cacheprog -dir ${path.join(base, w, 'cacheprog')} -remote ${remote.url}`,
+    ORCHESTRION_CACHE_DIR: path.join(base, w, 'orchestrion'),
+    // A server per build, as on a CI runner (CI set; unset here so that the builds stay quiet).
+    ORCHESTRION_SERVER: 'per-build',
+  });
+  if (tool === 'tsnopf') env.ORCHESTRION_CACHEPROG_PREFETCH = '0';
+  if (LOG_DIR && tool.startsWith('ts') && w === 'w2') {
+    fs.mkdirSync(LOG_DIR, { recursive: true });
+    env.ORCHESTRION_LOG_FILE = path.join(path.resolve(LOG_DIR), `${tool}-w2-${run}-${k}.jsonl`);
+  }
+  // plainpf: the stats directory and role orchestrion go gives its go command.
+  let stats;
+  if (tool === 'plainpf') {
+    stats = path.join(base, w, `stats-${k}`);
+    fs.mkdirSync(stats, { recursive: true });
+    fs.writeFileSync(path.join(stats, PREFETCH_FILE), w === 'w2' ? plainIndex : '');
+    Object.assign(env, { ORCHESTRION_CACHEPROG_STATS: stats, [ROLE_ENV]: 'main' });
+  }
+  const [cmd, pre] = command(tool);
+  log(`run ${run + 1}/${RUNS} ${tool} ${w}${w === 'w2' ? ` (${k + 1}/${W2_REPEAT})` : ''}`);
+  const trace = [];
+  if (TRACE_DIR && w === 'w2') {
+    fs.mkdirSync(TRACE_DIR, { recursive: true });
+    trace.push(`-debug-trace=${path.join(path.resolve(TRACE_DIR), `${tool}-w2-${run}-${k}.json`)}`);
+  }
+  const r = await timed(cmd, [...pre, 'build', '-trimpath', '-x', ...trace, '-o', path.join(base, w, 'out.bin'), '.'], { cwd: dir, env });
+  figures[tool][w].push(r.ms);
+  if (tool === 'plainpf' && w === 'w1') plainIndex = encodeIndex(mergeRecords(stats));
+  if (w === 'w2') figures[tool].compiles2.push(r.stderr.split('\n').filter((l) => /\/compile(\.exe)?\s.*\s-p\s/.test(l)).length);
+}
+
 for (let run = 0; run < RUNS; run++) {
   // Rotated, so that no tool always runs first (file system caches, thermal state).
   const order = TOOLS.map((_, i) => TOOLS[(i + run) % TOOLS.length]);
-  for (const tool of order) {
-    const base = path.join(tmp, `r${run}-${tool}`);
-    const remote = await BazelRemote.start(path.join(base, 'bazel-remote'));
-    try {
-      for (const w of ['w1', 'w2']) {
-        const dir = path.join(base, w, w === 'w1' ? 'src' : 'checkouts/elsewhere', 'traced');
-        const env = checkout(dir, tool, OWN_MODCACHE ? path.join(base, w, 'mod') : path.join(base, 'mod'));
-        for (let k = 0; k < (w === 'w1' ? 1 : W2_REPEAT); k++) {
-          // go skips the link when the output exists with the build ID it would give: not a fresh worker.
-          fs.rmSync(path.join(base, w, 'out.bin'), { force: true });
-          for (const d of ['gocache', 'cacheprog', 'orchestrion']) {
-            fs.rmSync(path.join(base, w, d), { recursive: true, force: true });
-            fs.mkdirSync(path.join(base, w, d), { recursive: true });
-          }
-          Object.assign(env, {
-            GOCACHE: path.join(base, w, 'gocache'),
-            GOCACHEPROG: `${ours} cacheprog -dir ${path.join(base, w, 'cacheprog')} -remote ${remote.url}`,
-            ORCHESTRION_CACHE_DIR: path.join(base, w, 'orchestrion'),
-            // A server per build, as on a CI runner (CI set; unset here so that the builds stay quiet).
-            ORCHESTRION_SERVER: 'per-build',
-          });
-          if (LOG_DIR && tool === 'ts' && w === 'w2') {
-            fs.mkdirSync(LOG_DIR, { recursive: true });
-            env.ORCHESTRION_LOG_FILE = path.join(path.resolve(LOG_DIR), `w2-${run}-${k}.jsonl`);
-          }
-          // plainpf: the stats directory and role orchestrion go gives its go command.
-          let stats;
-          if (tool === 'plainpf') {
-            stats = path.join(base, w, `stats-${k}`);
-            fs.mkdirSync(stats, { recursive: true });
-            fs.writeFileSync(path.join(stats, PREFETCH_FILE), w === 'w2' ? plainIndex : '');
-            Object.assign(env, { ORCHESTRION_CACHEPROG_STATS: stats, [ROLE_ENV]: 'main' });
-          }
-          const [cmd, pre] = command(tool);
-          log(`run ${run + 1}/${RUNS} ${tool} ${w}${w === 'w2' ? ` (${k + 1}/${W2_REPEAT})` : ''}`);
-          const trace = [];
-          if (TRACE_DIR && w === 'w2') {
-            fs.mkdirSync(TRACE_DIR, { recursive: true });
-            trace.push(`-debug-trace=${path.join(path.resolve(TRACE_DIR), `${tool}-w2-${run}-${k}.json`)}`);
-          }
-          const r = await timed(cmd, [...pre, 'build', '-trimpath', '-x', ...trace, '-o', path.join(base, w, 'out.bin'), '.'], { cwd: dir, env });
-          figures[tool][w].push(r.ms);
-          if (tool === 'plainpf' && w === 'w1') plainIndex = encodeIndex(mergeRecords(stats));
-          if (w === 'w2') figures[tool].compiles2.push(r.stderr.split('\n').filter((l) => /\/compile(\.exe)?\s.*\s-p\s/.test(l)).length);
-        }
-      }
-    } finally {
-      await remote.kill();
-      fs.rmSync(base, { recursive: true, force: true });
+  const tools = {};
+  try {
+    // Worker 1 of every tool (each its own bazel-remote, kept), then the worker-2 builds of the tools
+    // in turn: the machine's speed drifts over minutes here, and alternating keeps that out of the ratio.
+    for (const tool of order) {
+      const base = path.join(tmp, `r${run}-${tool}`);
+      tools[tool] = { base, remote: await BazelRemote.start(path.join(base, 'bazel-remote')), env: {} };
+      await workerBuild(run, tool, 'w1', 0, tools[tool]);
+    }
+    for (let k = 0; k < W2_REPEAT; k++) {
+      for (const tool of order.map((_, i) => order[(i + k) % order.length])) await workerBuild(run, tool, 'w2', k, tools[tool]);
+    }
+  } finally {
+    for (const t of Object.values(tools)) {
+      await t.remote.kill();
+      fs.rmSync(t.base, { recursive: true, force: true });
     }
   }
 }
@@ -148,7 +162,7 @@ p(`machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} G
 p();
 p('| | worker 1 (cold) | worker 2 (shared cache) | compiles on worker 2 |');
 p('|---|---|---|---|');
-const names = { plain: 'plain `go build`', plainpf: 'plain `go build`, prefetching', orchestrion: `Orchestrion ${ORCH_VERSION}`, ts: 'orchestrion-ts' };
+const names = { plain: 'plain `go build`', plainpf: 'plain `go build`, prefetching', tsnopf: 'orchestrion-ts, no prefetch index', orchestrion: `Orchestrion ${ORCH_VERSION}`, ts: 'orchestrion-ts' };
 for (const t of TOOLS) {
   const f = figures[t];
   p(`| ${names[t]} | ${fmt(median(f.w1))} (${all(f.w1)}) | ${fmt(median(f.w2))} (${all(f.w2)}) | ${f.compiles2.join(', ')} |`);

@@ -23,6 +23,8 @@ import * as path from 'node:path';
 /** Set in go's environment: which of an index's lists a cacheprog process prefetches and records. */
 export const ROLE_ENV = 'ORCHESTRION_CACHEPROG_ROLE';
 export type Role = 'main' | 'child';
+/** `0` (or false) turns the prefetch index off for an `orchestrion go` build. */
+export const PREFETCH_ENV = 'ORCHESTRION_CACHEPROG_PREFETCH';
 /** The index the wrapper found (empty when none), in the stats directory. */
 export const PREFETCH_FILE = 'prefetch.idx';
 
@@ -41,6 +43,14 @@ export interface IndexEntry {
 }
 
 export type PrefetchIndex = Record<Role, IndexEntry[]>;
+
+/** Whether ORCHESTRION_CACHEPROG_PREFETCH allows the index (the default); a value that is no boolean is an error naming it. */
+export function prefetchEnabled(env: NodeJS.ProcessEnv): boolean {
+  const v = env[PREFETCH_ENV] ?? '';
+  if (v === '' || /^(1|t|true|TRUE|True)$/.test(v)) return true;
+  if (/^(0|f|false|FALSE|False)$/.test(v)) return false;
+  throw new Error(`${PREFETCH_ENV}=${v}: not a boolean (0 turns the prefetch index off)`);
+}
 
 export function roleOf(env: NodeJS.ProcessEnv): Role | undefined {
   const r = env[ROLE_ENV];

@@ -16,7 +16,7 @@ import { logEvent } from '../log.ts';
 import { memoryPlan } from '../pool/budget.ts';
 import { goEnv, rootFromGoMod } from './goenv.ts';
 import { readSuffix, suffixCacheKey, writeSuffix } from '../cache/suffix.ts';
-import { mergeRecords, uncovered, ROLE_ENV, writePrefetchFile, type PrefetchIndex } from '../cacheprog/prefetch.ts';
+import { mergeRecords, prefetchEnabled, uncovered, ROLE_ENV, writePrefetchFile, type PrefetchIndex } from '../cacheprog/prefetch.ts';
 import { reportCacheStats, STATS_ENV } from '../cacheprog/stats.ts';
 import { emitOverhead, overheadReport, type OverheadReport } from './overhead.ts';
 import { sharedSuffix } from './shared-suffix.ts';
@@ -61,6 +61,7 @@ async function runInstrumented(argv: string[], opts: WrapperOptions, interrupts:
   // not in the first compile.
   memoryPlan();
   if (persistentServerWanted(process.env)) serverIdleMs(process.env);
+  const prefetchAllowed = prefetchEnabled(process.env);
   const cwd = process.cwd();
   const ge = await goEnv(cwd, process.env);
   const root = rootFromGoMod(ge.GOMOD, cwd);
@@ -132,7 +133,7 @@ async function runInstrumented(argv: string[], opts: WrapperOptions, interrupts:
     // A machine new to this configuration (its suffix was not in the local suffix cache) fetches
     // what the last build of these packages fetched, many requests at a time, and records what it
     // fetches for the next one (src/cacheprog/prefetch.ts). Our cacheprog only: others ignore it.
-    const prefetching = shared !== undefined && suffixSource !== 'cache';
+    const prefetching = shared !== undefined && suffixSource !== 'cache' && prefetchAllowed;
     let index: PrefetchIndex | undefined;
     if (prefetching) {
       index = await shared.lookupIndex(target, suffix).catch(() => undefined);

@@ -11,7 +11,7 @@
 // would; plain `go build` has no such index: nothing names its build), and `tsnopf`, orchestrion-ts
 // with ORCHESTRION_CACHEPROG_PREFETCH=0. Worker-2 builds of the tools alternate.
 //
-//   node bench/ci.mjs [--runs 3] [--w2-repeat 3] [--orchestrion v1.12.0] [--tools plain,plainpf,orchestrion,ts,tsnopf] [--modcache same|own] [--log-dir DIR] [--trace-dir DIR]
+//   node bench/ci.mjs [--runs 3] [--w2-repeat 3] [--orchestrion v1.12.0] [--tools plain,plainpf,orchestrion,ts,tsnopf] [--modcache same|own] [--log-dir DIR] [--trace-dir DIR] [--latency MS]
 //
 // --modcache same (the default): both workers use the same GOMODCACHE path, as CI runners with the
 // same home directory do; own: each has its own, and then plain Go itself compiles go-sqlite3 again
@@ -22,6 +22,7 @@
 // integrations by hand, so that every build fetches the same packages. Module downloads are made
 // before the timed builds (CI caches modules on their own).
 import { spawn } from 'node:child_process';
+import * as net from 'node:net';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -38,6 +39,9 @@ const OWN_MODCACHE = argOf('--modcache', 'same') === 'own';
 const W2_REPEAT = Number(argOf('--w2-repeat', '3'));
 // Where orchestrion-ts's worker-2 builds write their ORCHESTRION_LOG_FILE (w2-<run>-<k>.jsonl), if given.
 const LOG_DIR = argOf('--log-dir', '');
+// Milliseconds added to every request to the remote (a TCP proxy in front of bazel-remote delays what
+// the client sends): a remote cache over a network rather than on this machine. 0: direct.
+const LATENCY = Number(argOf('--latency', '0'));
 // Where every tool's worker-2 go command writes its -debug-trace (<tool>-w2-<run>-<k>.json), if given.
 const TRACE_DIR = argOf('--trace-dir', '');
 
@@ -86,9 +90,28 @@ const figures = Object.fromEntries(TOOLS.map((t) => [t, { w1: [], w2: [], compil
 
 let plainIndex = Buffer.alloc(0);
 
+/** A proxy to 127.0.0.1:`port` that delays each chunk the client sends by LATENCY ms (order kept). */
+function delayingProxy(port) {
+  return new Promise((resolve) => {
+    const srv = net.createServer((client) => {
+      const upstream = net.connect(port, '127.0.0.1');
+      const kill = () => {
+        client.destroy();
+        upstream.destroy();
+      };
+      client.on('error', kill);
+      upstream.on('error', kill);
+      client.on('data', (d) => setTimeout(() => upstream.write(d), LATENCY));
+      client.on('end', () => setTimeout(() => upstream.end(), LATENCY));
+      upstream.pipe(client);
+    });
+    srv.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${srv.address().port}`, close: () => srv.close() }));
+  });
+}
+
 /** One build of `tool` as worker `w` (its k-th), with empty local caches: the time, and compiles counted. */
 async function workerBuild(run, tool, w, k, t) {
-  const { base, remote } = t;
+  const { base } = t;
   const dir = path.join(base, w, w === 'w1' ? 'src' : 'checkouts/elsewhere', 'traced');
   t.env[w] ??= checkout(dir, tool, OWN_MODCACHE ? path.join(base, w, 'mod') : path.join(base, 'mod'));
   const env = t.env[w];
@@ -100,7 +123,7 @@ async function workerBuild(run, tool, w, k, t) {
   }
   Object.assign(env, {
     GOCACHE: path.join(base, w, 'gocache'),
-    GOCACHEPROG: `${ours} cacheprog -dir ${path.join(base, w, 'cacheprog')} -remote ${remote.url}`,
+    GOCACHEPROG: `${ours} cacheprog -dir ${path.join(base, w, 'cacheprog')} -remote ${t.url}`,
     ORCHESTRION_CACHE_DIR: path.join(base, w, 'orchestrion'),
     // A server per build, as on a CI runner (CI set; unset here so that the builds stay quiet).
     ORCHESTRION_SERVER: 'per-build',
@@ -140,7 +163,9 @@ for (let run = 0; run < RUNS; run++) {
     // in turn: the machine's speed drifts over minutes here, and alternating keeps that out of the ratio.
     for (const tool of order) {
       const base = path.join(tmp, `r${run}-${tool}`);
-      tools[tool] = { base, remote: await BazelRemote.start(path.join(base, 'bazel-remote')), env: {} };
+      const remote = await BazelRemote.start(path.join(base, 'bazel-remote'));
+      const proxy = LATENCY > 0 ? await delayingProxy(remote.port) : undefined;
+      tools[tool] = { base, remote, proxy, url: proxy?.url ?? remote.url, env: {} };
       await workerBuild(run, tool, 'w1', 0, tools[tool]);
     }
     for (let k = 0; k < W2_REPEAT; k++) {
@@ -148,6 +173,7 @@ for (let run = 0; run < RUNS; run++) {
     }
   } finally {
     for (const t of Object.values(tools)) {
+      t.proxy?.close();
       await t.remote.kill();
       fs.rmSync(t.base, { recursive: true, force: true });
     }
@@ -157,7 +183,7 @@ for (let run = 0; run < RUNS; run++) {
 const out = [];
 const p = (s = '') => out.push(s);
 const all = (xs) => xs.map(fmt).join(', ');
-p(`runs: ${RUNS}, worker 2 ${W2_REPEAT}× each; GOMODCACHE: ${OWN_MODCACHE ? 'one per worker' : 'the same path on both workers'}; app: examples/traced (dd-trace-go tracer, contrib/net/http, contrib/database/sql; SQLite via cgo); -trimpath; GOCACHEPROG = orchestrion cacheprog + bazel-remote on 127.0.0.1`);
+p(`runs: ${RUNS}, worker 2 ${W2_REPEAT}× each (the tools in turn);${LATENCY > 0 ? ` ${LATENCY} ms added to every request to the remote;` : ''} GOMODCACHE: ${OWN_MODCACHE ? 'one per worker' : 'the same path on both workers'}; app: examples/traced (dd-trace-go tracer, contrib/net/http, contrib/database/sql; SQLite via cgo); -trimpath; GOCACHEPROG = orchestrion cacheprog + bazel-remote on 127.0.0.1`);
 p(`machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; ${must('go', ['version'], { env: baseEnv }).trim()}`);
 p();
 p('| | worker 1 (cold) | worker 2 (shared cache) | compiles on worker 2 |');

@@ -46,7 +46,10 @@ const ORCH_VERSION = argOf('--orchestrion', 'v1.12.0');
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-compare-'));
 process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
-const baseEnv = { ...process.env, GOFLAGS: '', GOTOOLCHAIN: 'local' };
+const baseEnv = { ...process.env, GOFLAGS: '', GOTOOLCHAIN: 'local', TMPDIR: path.join(tmp, 'tmpdir') };
+// Every tool's temporary files under the benchmark's own directory: Orchestrion v1.12.0 leaves an
+// orchestrion.nbt-* directory of ~300 MB per build in TMPDIR; they go with the benchmark's.
+fs.mkdirSync(baseEnv.TMPDIR);
 for (const k of ['ORCHESTRION_JOBSERVER_URL', 'ORCHESTRION_VERSION_SUFFIX', 'ORCHESTRION_LOG_FILE', 'ORCHESTRION_CACHE_DIR']) delete baseEnv[k];
 
 /**

@@ -3,7 +3,7 @@
 // orchestrion-ts, the tools rotated from run to run, medians of every figure. Prints one table per
 // app, then the targets with their ratios.
 //
-//   node bench/compare.mjs [--runs 3] [--apps A,B,C] [--calls 30] [--orchestrion v1.12.0]
+//   node bench/compare.mjs [--runs 3] [--apps A,B,C] [--calls 30] [--edits 3] [--orchestrion v1.12.0]
 //
 // Apps:
 //   A  examples/traced (the example app: net/http, database/sql on sqlite with cgo, //dd:span),
@@ -19,7 +19,8 @@
 // --curve FILE (with app E): an SVG of orchestrion-ts's memory (PSS of all its processes) against
 // the packages compiled through its job server during E's cold build (docs/memory-curve.svg).
 // Per app and tool: cold build (fresh GOCACHE; for orchestrion-ts a fresh ORCHESTRION_CACHE_DIR too),
-// warm no-op rebuild (3 per run), rebuild after adding a function to one leaf file; for orchestrion-ts also a
+// warm no-op rebuild (3 per run), rebuild after adding a function to one leaf file (--edits per run);
+// the warm and edit builds of the tools alternate, after all cold builds; for orchestrion-ts also a
 // cold build with a fresh GOCACHE but its instrumentation cache kept, peak RSS of the `orchestrion go`
 // process (job server and wasm workers are its threads), packages sent to the wasm injector.
 // Peak RSS is sampled every 100 ms twice: the tool's long-lived processes only, and all of its
@@ -41,6 +42,8 @@ const RUNS = Number(argOf('--runs', '3'));
 const TEST_PACKAGES = 24;
 const CURVE = argOf('--curve', '');
 const CALLS = Number(argOf('--calls', '30'));
+// Edit-and-rebuild rounds per run (each tool in turn), their median reported.
+const EDITS = Number(argOf('--edits', '3'));
 const APPS = argOf('--apps', 'A,B,C,D,E').split(',');
 const ORCH_VERSION = argOf('--orchestrion', 'v1.12.0');
 
@@ -229,34 +232,54 @@ async function benchApp(app) {
   fig.ts.stats = [];
   for (let i = 0; i < RUNS; i++) {
     const order = TOOLS.map((_, k) => TOOLS[(k + i) % TOOLS.length]);
+    // Cold builds one tool after another; then the warm and edit builds of the tools in turn (each
+    // round rotated): this machine's speed drifts over minutes, and a tool measured minutes after
+    // another would carry that drift into their ratio.
+    const state = {};
     for (const tool of order) {
       const dir = path.join(tmp, `${app}-${tool}-${i}`);
       fs.cpSync(src.dir, dir, { recursive: true });
       if (tool === 'plain' && src.plainImports.length > 0) manualImports(dir, src.plainImports);
       const cacheDir = path.join(tmp, `orchcache-${app}-${i}`);
       const logFile = path.join(tmp, `${app}-${i}.log`);
-      const env = (gocache) => ({ ...baseEnv, GOCACHE: gocache, ...(tool === 'ts' ? { ORCHESTRION_CACHE_DIR: cacheDir, ORCHESTRION_LOG_FILE: logFile, ORCHESTRION_SERVER_LOG_FILE: logFile } : {}) });
-      const [cmd, args] = command(tool, src.args);
       const gocache = path.join(tmp, `gocache-${app}-${tool}-${i}`);
+      const env = { ...baseEnv, GOCACHE: gocache, ...(tool === 'ts' ? { ORCHESTRION_CACHE_DIR: cacheDir, ORCHESTRION_LOG_FILE: logFile, ORCHESTRION_SERVER_LOG_FILE: logFile } : {}) };
+      const [cmd, args] = command(tool, src.args);
+      state[tool] = { dir, gocache, env, cmd, args };
       log(`app ${app} run ${i + 1}/${RUNS}: ${tool} cold`);
       const curve = CURVE && app === 'E' && tool === 'ts' && i === 0 ? { log: logFile, offset: 0, rest: '', compiled: 0, points: [] } : undefined;
-      const cold = await timed(cmd, args, { cwd: dir, env: env(gocache) }, serverOf[tool], allOf[tool], curve);
+      const cold = await timed(cmd, args, { cwd: dir, env }, serverOf[tool], allOf[tool], curve);
       if (curve) fs.writeFileSync(CURVE, curveSVG(curve.points, `orchestrion-ts, app E (go test ./... of ${TEST_PACKAGES} test packages), cold build`));
       fig[tool].cold.push(cold.ms);
       fig[tool].peak.push(cold.peakKiB);
       fig[tool].peakAll.push(cold.peakAllKiB);
       fig[tool].peakPss.push(cold.peakPssKiB);
       if (tool === 'ts') fig.ts.stats.push(readStats(logFile));
-      for (let w = 0; w < 3; w++) fig[tool].warm.push((await timed(cmd, args, { cwd: dir, env: env(gocache) })).ms);
-      // A change of code, not a comment: a new exported function changes the package's export data,
-      // so what imports it compiles again and the program links again, as in a developer's loop.
-      // (A comment alone leaves the archive's content ID unchanged: go then compiles the leaf and nothing else.)
-      fs.appendFileSync(path.join(dir, src.leaf), `\n// BenchEdit${i} is added by the benchmark.\nfunc BenchEdit${i}() int { return ${i} }\n`);
-      const touch = await timed(cmd, args, { cwd: dir, env: env(gocache) }, serverOf[tool], allOf[tool]);
-      fig[tool].touch.push(touch.ms);
-      fig[tool].peakAll.push(touch.peakAllKiB);
-      fig[tool].peakPss.push(touch.peakPssKiB);
-      fs.rmSync(gocache, { recursive: true, force: true });
+    }
+    const rotated = (k) => order.map((_, j) => order[(j + k) % order.length]);
+    for (let w = 0; w < 3; w++) {
+      for (const tool of rotated(w)) {
+        const t = state[tool];
+        fig[tool].warm.push((await timed(t.cmd, t.args, { cwd: t.dir, env: t.env })).ms);
+      }
+    }
+    log(`app ${app} run ${i + 1}/${RUNS}: ${EDITS} edits of each tool`);
+    for (let e = 0; e < EDITS; e++) {
+      for (const tool of rotated(e)) {
+        const t = state[tool];
+        // A change of code, not a comment: a new exported function changes the package's export data,
+        // so what imports it compiles again and the program links again, as in a developer's loop.
+        // (A comment alone leaves the archive's content ID unchanged: go then compiles the leaf and nothing else.)
+        fs.appendFileSync(path.join(t.dir, src.leaf), `\n// BenchEdit${i}x${e} is added by the benchmark.\nfunc BenchEdit${i}x${e}() int { return ${e} }\n`);
+        const touch = await timed(t.cmd, t.args, { cwd: t.dir, env: t.env }, serverOf[tool], allOf[tool]);
+        fig[tool].touch.push(touch.ms);
+        fig[tool].peakAll.push(touch.peakAllKiB);
+        fig[tool].peakPss.push(touch.peakPssKiB);
+      }
+    }
+    for (const tool of order) {
+      const t = state[tool];
+      fs.rmSync(t.gocache, { recursive: true, force: true });
       if (tool === 'ts') {
         // A fresh GOCACHE, the instrumentation cache of the cold build kept (CI with a cached
         // ~/.cache/orchestrion-ts, `go clean -cache`).
@@ -264,11 +287,11 @@ async function benchApp(app) {
         const fresh = path.join(tmp, `${app}-ts-keep-${i}`);
         fs.cpSync(src.dir, fresh, { recursive: true });
         log(`app ${app} run ${i + 1}/${RUNS}: ts cold, instrumentation cache kept`);
-        fig.ts.coldKeep.push((await timed(cmd, args, { cwd: fresh, env: env(again) })).ms);
+        fig.ts.coldKeep.push((await timed(t.cmd, t.args, { cwd: fresh, env: { ...t.env, GOCACHE: again } })).ms);
         fs.rmSync(again, { recursive: true, force: true });
         fs.rmSync(fresh, { recursive: true, force: true });
       }
-      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(t.dir, { recursive: true, force: true });
     }
     fs.rmSync(path.join(tmp, `orchcache-${app}-${i}`), { recursive: true, force: true });
   }

@@ -3,6 +3,7 @@
 // their dependencies through the job server, add them to the importcfg, run the real linker.
 import * as fs from 'node:fs';
 import type { Client } from '../jobserver/client.ts';
+import { logEvent } from '../log.ts';
 import { flagValue, type ParsedCommand } from './argv.ts';
 import { goWorkDir, rewriteImportConfig, resolveInto } from './compile.ts';
 import { parseImportConfig } from './importcfg.ts';
@@ -12,8 +13,10 @@ import { runTool } from './run.ts';
 export async function link(cmd: ParsedCommand, connect: () => Promise<Client>): Promise<number> {
   const importcfg = flagValue(cmd, 'importcfg');
   if (!importcfg) return runTool(cmd.args);
+  const start = performance.now();
   const cfg = parseImportConfig(fs.readFileSync(importcfg, 'utf8'), importcfg);
   const missing = LinkDeps.inherited(cfg);
+  const scanned = performance.now();
   if (missing.size > 0) {
     const importPath = process.env.TOOLEXEC_IMPORTPATH || 'main';
     const client = await connect();
@@ -34,5 +37,9 @@ export async function link(cmd: ParsedCommand, connect: () => Promise<Client>): 
     }
     rewriteImportConfig(importcfg, cfg);
   }
-  return runTool(cmd.args);
+  const linkStart = performance.now();
+  const code = await runTool(cmd.args);
+  // Where a link's time goes (the debug log): reading the archives' link.deps, resolving, the linker.
+  logEvent('toolexec.link', { archives: cfg.packageFiles.size, missing: missing.size, scanMs: Math.round(scanned - start), resolveMs: Math.round(linkStart - scanned), linkerMs: Math.round(performance.now() - linkStart), sinceProcessStartMs: Math.round(performance.now()) });
+  return code;
 }

@@ -21,6 +21,8 @@ ORCHESTRION_REMOTE_CACHE_READONLY: 1 or true, the same as -read-only.
 
 ORCHESTRION_REMOTE_CACHE_TIMEOUT: seconds without progress after which a remote request fails (default 10).
 
+Under orchestrion go, the cacheprogs of a machine new to the configuration fetch ahead, many at a time, what the last build of the same packages used (a prefetch index orchestrion go keeps in the same cache); ORCHESTRION_CACHEPROG_PREFETCH=0 turns that off.
+
 orchestrion go prints one line of cache statistics after the build with -v, or when CI is set. bin/orchestrion sends this command straight to a lean bundle; this oclif form exists for help and for callers that bypass bin/.`;
   static override strict = false;
   static override usage = 'cacheprog [-dir DIR] [-remote URL] [-read-only]';

@@ -24,6 +24,8 @@ const cacheB = path.join(caches, 'b');
 const xdg = tempDir('xdg');
 const runtime = path.join(xdg, `orchestrion-ts-${process.getuid!()}`);
 const out = tempDir('out');
+// go leaves its $WORK behind when it dies by a signal (plain `go build` does too): here, not in /tmp.
+const goTmp = tempDir('gotmp');
 const EXPECTED = 'ADVICE-V1 work\nADVICE-V1 Double\nresult 42 8\nplain ran\n';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -80,7 +82,7 @@ async function interruptedBuild(i: Interruption): Promise<{ code: number | null;
   const [cmd, args] = i.daemon ? ['go', ['build', '-toolexec', `${BIN} toolexec`, '-o', exe, '.']] : [BIN, ['go', 'build', '-o', exe, '.']];
   const child = spawn(cmd as string, args as string[], {
     cwd: mod,
-    env: goEnv(i.gocache, { XDG_RUNTIME_DIR: xdg, ORCHESTRION_LOG_FILE: log }),
+    env: goEnv(i.gocache, { XDG_RUNTIME_DIR: xdg, ORCHESTRION_LOG_FILE: log, GOTMPDIR: goTmp }),
     detached: true, // its own process group, which a terminal would signal as a whole
     stdio: ['ignore', 'pipe', 'pipe'],
   });

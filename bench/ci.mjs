@@ -37,7 +37,7 @@ const OWN_MODCACHE = argOf('--modcache', 'same') === 'own';
 // Worker 2 takes seconds where worker 1 takes minutes: repeated (each time with an empty GOCACHE,
 // local cache directory and orchestrion cache) so that one noisy second does not decide the ratio.
 const W2_REPEAT = Number(argOf('--w2-repeat', '3'));
-// Where orchestrion-ts's worker-2 builds write their ORCHESTRION_LOG_FILE (w2-<run>-<k>.jsonl), if given.
+// Where orchestrion-ts's worker-2 builds write their ORCHESTRION_LOG_FILE (<tool>-w2-<run>-<k>.jsonl), if given.
 const LOG_DIR = argOf('--log-dir', '');
 // Milliseconds added to every request to the remote (a TCP proxy in front of bazel-remote delays what
 // the client sends): a remote cache over a network rather than on this machine. 0: direct.

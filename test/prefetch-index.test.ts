@@ -56,10 +56,10 @@ test('records merge per role, in the order the processes closed, each action onc
 
 test('a recorder keeps the first sighting of an action, and writes nothing when it saw none', () => {
   const dir = tempDir('prefetch-recorder');
-  const r = new Recorder();
-  r.write(dir, 'main');
+  const r = new Recorder('child');
+  r.write(dir);
   assert.deepEqual(fs.readdirSync(dir), []);
   for (const e of [entry(2), entry(1), entry(2, 'c')]) r.add(e.actionID, e.outputID, e.size, new Date(e.time));
-  r.write(dir, 'child');
+  r.write(dir);
   assert.deepEqual(mergeRecords(dir), { main: [], child: [entry(2), entry(1)] });
 });

@@ -26,8 +26,9 @@ export class UsageError extends Error {
   readonly exitCode = 2;
 }
 
-const TRUE = /^(1|t|T|TRUE|true|True)$/;
-const FALSE = /^(0|f|F|FALSE|false|False)$/;
+/** Go's strconv.ParseBool spellings. */
+export const TRUE = /^(1|t|T|TRUE|true|True)$/;
+export const FALSE = /^(0|f|F|FALSE|false|False)$/;
 
 export function parseCacheProgArgs(argv: string[], env: NodeJS.ProcessEnv, cwd = process.cwd()): CacheProgArgs {
   let dir: string | undefined;

@@ -116,22 +116,16 @@ export class CacheProg {
         return hit(req.id, entry, local.objectPath(entry.outputID));
       }
       if (remote) {
-        const prefetching = this.fetching.get(actionID);
-        const found = await (prefetching ?? this.fetchOnce(actionID, () => this.fromRemote(remote, actionID)));
+        const fromRemote = () => this.fetchOnce(actionID, () => this.fromRemote(remote, actionID));
+        // A fetch of this action already running (a prefetch's) gives the answer, unless it found
+        // nothing (a stale index entry): then the remote's own /ac/ entry is asked, as without an index.
+        const prefetched = this.fetching.has(actionID);
+        let found = await fromRemote();
+        if (!found && prefetched && !remote.down) found = await fromRemote();
         if (found) {
-          if (prefetching) counters.prefetchHits++;
           counters.remoteHits++;
           this.opts.recorder?.add(actionID, found.outputID, found.size, found.time);
           return hit(req.id, found, local.objectPath(found.outputID));
-        }
-        // A prefetch that found nothing: the remote's own entry may still be there.
-        if (prefetching && !remote.down) {
-          const again = await this.fromRemote(remote, actionID);
-          if (again) {
-            counters.remoteHits++;
-            this.opts.recorder?.add(actionID, again.outputID, again.size, again.time);
-            return hit(req.id, again, local.objectPath(again.outputID));
-          }
         }
         counters.remoteMisses++;
       }

@@ -88,7 +88,7 @@ async function start(): Promise<void> {
   // found, and records what go asks for (prefetch.ts).
   const role = roleOf(process.env);
   const index = role && statsDir ? readPrefetchFile(statsDir) : undefined;
-  const recorder = index ? new Recorder() : undefined;
+  const recorder = role && index ? new Recorder(role) : undefined;
   let ended = false;
   /** Trims now and then, records the counters, and ends once `last` (close's answer) is written. */
   const end = (last?: Response): void => {
@@ -96,7 +96,7 @@ async function start(): Promise<void> {
     ended = true;
     local.maybeTrim();
     if (statsDir) {
-      if (recorder && role) recorder.write(statsDir, role);
+      recorder?.write(statsDir);
       writeCounters(statsDir, counters);
     }
     if (last) process.stdout.write(responseLine(last), exit);

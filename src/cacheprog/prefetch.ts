@@ -19,6 +19,7 @@
 // action by the ID it computes itself. Kept free of heavy imports: the wrapper loads it.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { FALSE, TRUE } from './args.ts';
 
 /** Set in go's environment: which of an index's lists a cacheprog process prefetches and records. */
 export const ROLE_ENV = 'ORCHESTRION_CACHEPROG_ROLE';
@@ -47,8 +48,8 @@ export type PrefetchIndex = Record<Role, IndexEntry[]>;
 /** Whether ORCHESTRION_CACHEPROG_PREFETCH allows the index (the default); a value that is no boolean is an error naming it. */
 export function prefetchEnabled(env: NodeJS.ProcessEnv): boolean {
   const v = env[PREFETCH_ENV] ?? '';
-  if (v === '' || /^(1|t|true|TRUE|True)$/.test(v)) return true;
-  if (/^(0|f|false|FALSE|False)$/.test(v)) return false;
+  if (v === '' || TRUE.test(v)) return true;
+  if (FALSE.test(v)) return false;
   throw new Error(`${PREFETCH_ENV}=${v}: not a boolean (0 turns the prefetch index off)`);
 }
 
@@ -100,6 +101,11 @@ export function writePrefetchFile(statsDir: string, index: PrefetchIndex | undef
 export class Recorder {
   private readonly seen = new Set<string>();
   private readonly lines: string[] = [];
+  private readonly role: Role;
+
+  constructor(role: Role) {
+    this.role = role;
+  }
 
   add(actionID: string, outputID: string, size: number, time: Date): void {
     if (this.seen.has(actionID)) return;
@@ -108,12 +114,12 @@ export class Recorder {
   }
 
   /** Writes the record (whole or not at all) into the stats directory; never throws. */
-  write(statsDir: string, role: Role): void {
+  write(statsDir: string): void {
     if (this.lines.length === 0) return;
     try {
       const tmp = path.join(statsDir, `.${process.pid}.rec.tmp`);
       fs.writeFileSync(tmp, this.lines.join('\n') + '\n');
-      fs.renameSync(tmp, path.join(statsDir, `${role}-${process.pid}-${Date.now()}.rec`));
+      fs.renameSync(tmp, path.join(statsDir, `${this.role}-${process.pid}-${Date.now()}.rec`));
     } catch {
       // the build is over (its directory removed): no record
     }

@@ -166,7 +166,8 @@ export class RemoteCache {
 
   /**
    * Downloads the body an entry names into `body` (a prefetch is not urgent: go's gets go first);
-   * true only when all of it arrived and its size and sha256 are the entry's. A body that is not is reported (kind `corrupt`) and is a miss.
+   * true only when all of it arrived and its size and sha256 are the entry's. A body that is not is
+   * reported (kind `corrupt`) and is a miss.
    */
   async fetchBody(entry: ActionEntry, body: TempBody, urgent = true): Promise<boolean> {
     const reply = await this.call(urgent, 'GET', `cas/${entry.outputID}`, { limit: entry.size, onData: (chunk) => body.write(chunk) });

@@ -31,12 +31,10 @@ export interface Counters {
   corrupt: number;
   /** Entries a prefetch index brought into the local store (prefetch.ts). */
   prefetched: number;
-  /** Gets that waited for their action's prefetch (counted as remote hits too). */
-  prefetchHits: number;
 }
 
 export function emptyCounters(): Counters {
-  return { processes: 0, remote: 0, readOnly: 0, gets: 0, localHits: 0, remoteHits: 0, remoteMisses: 0, puts: 0, uploads: 0, uploadFailures: 0, bytesDown: 0, bytesUp: 0, corrupt: 0, prefetched: 0, prefetchHits: 0 };
+  return { processes: 0, remote: 0, readOnly: 0, gets: 0, localHits: 0, remoteHits: 0, remoteMisses: 0, puts: 0, uploads: 0, uploadFailures: 0, bytesDown: 0, bytesUp: 0, corrupt: 0, prefetched: 0 };
 }
 
 /**

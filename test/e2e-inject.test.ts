@@ -32,7 +32,8 @@ test('orchestrion go build / run: injected packages, their own dependencies and 
   const exe = path.join(tempDir('out'), 'app');
   // GOTMPDIR: where go (and the job server's child builds) create their WORK directories.
   const tmp = tempDir('gotmp');
-  const r = run(BIN, ['go', 'build', '-work', '-o', exe, '.'], { cwd: app, env: goEnv(gocache, { ORCHESTRION_LOG_FILE: log, GOTMPDIR: tmp }) });
+  // Every compile through the job server (no compile gate), so that the log shows each one.
+  const r = run(BIN, ['go', 'build', '-work', '-o', exe, '.'], { cwd: app, env: goEnv(gocache, { ORCHESTRION_LOG_FILE: log, GOTMPDIR: tmp, ORCHESTRION_COMPILE_GATE: '0' }) });
   assert.equal(r.code, 0, describeResult(r));
   assert.equal(run(exe, [], { cwd: app }).stdout, INSTRUMENTED);
   // main imports every link-time dependency, also those found only in a package resolved in a later
@@ -60,6 +61,15 @@ test('orchestrion go build / run: injected packages, their own dependencies and 
   assert.equal(runR.code, 0, describeResult(runR));
   assert.equal(runR.stdout, INSTRUMENTED);
   assert.ok(logEvents(runLog).some((e) => e.event === 'resolve.finish' && e.work === undefined), 'a child build ran, without -work');
+  assert.deepEqual(fs.readdirSync(tmp), []);
+  // With the compile gate and a cold cache, the compiles no aspect can touch skip the job server, and
+  // the link.deps still reach main through the packages between (the binary is the same).
+  const stats = path.join(tempDir('stats'), 'stats.json');
+  const gated = run(BIN, ['go', 'build', '-o', exe, '.'], { cwd: app, env: goEnv(tempDir('gocache-gate'), { GOTMPDIR: tmp, ORCHESTRION_STATS: stats }) });
+  assert.equal(gated.code, 0, describeResult(gated));
+  assert.equal(run(exe, [], { cwd: app }).stdout, INSTRUMENTED);
+  const report = JSON.parse(fs.readFileSync(stats, 'utf8')) as { ungated: number; compiles: number };
+  assert.ok(report.ungated > 0 && report.ungated < report.compiles, JSON.stringify(report));
   assert.deepEqual(fs.readdirSync(tmp), []);
   // Without orchestrion the same app has none of it.
   const plain = run('go', ['run', '.'], { cwd: app, env: goEnv(gocache) });

@@ -448,3 +448,137 @@ function neither(reasons: string[], prefix: string, joined: string): string {
   }
   return reasons.join(', and ');
 }
+
+/**
+ * What a compile must show for an aspect to have any chance on it, in a form bin/orchestrion can
+ * check without starting Node (src/jobserver/fastpath.ts): one of `needles` in one of the compile's
+ * Go files or in its importcfg, or its TOOLEXEC_IMPORTPATH among `paths`, or, with `testMain`, the
+ * import path of a test main (`*.test`), or, with `mainPackage`, a compile that may be of a package
+ * named main (`-p main`, or a `-p` other than the import path: test copies, plugins). 'always'
+ * when no such test is known. Sound with respect to
+ * the pre-filters above: when an aspect's gate is closed, packageMayMatch answers "no", or
+ * fileMayMatch answers "no" for every file (test/fastpath.test.ts).
+ */
+export type Gate = 'always' | { needles: Set<string>; paths: Set<string>; testMain: boolean; mainPackage: boolean };
+
+/** Each join point has two gates: one for what packageMayMatch checks, one for fileMayMatch. */
+interface Gates {
+  pkg: Gate;
+  file: Gate;
+}
+
+const closed = (): Exclude<Gate, 'always'> => ({ needles: new Set(), paths: new Set(), testMain: false, mainPackage: false });
+const ALWAYS: Gates = { pkg: 'always', file: 'always' };
+/** fileMayMatch's substring test (an empty needle never matches). */
+const needle = (s: unknown): Gate => (typeof s !== 'string' ? 'always' : s === '' ? closed() : { ...closed(), needles: new Set([s]) });
+/** The compile's import path is `p`. */
+const onPath = (p: string): Gate => ({ ...closed(), paths: new Set([p]) });
+/** packageMayMatch's `imports`: the package is `p` or has `p` among its importcfg's keys. */
+const importsGate = (p: string): Gate => (p === '' ? 'always' : { ...closed(), needles: new Set([`packagefile ${p}=`, `importmap ${p}=`]), paths: new Set([p]) });
+const typeGate = (t: unknown): Gate => (typeof t === 'string' ? importsGate(parseTypeName(t)?.path ?? '') : 'always');
+/**
+ * How often a gate may let a compile through: an identifier (`New`) is in many files, an importcfg
+ * key only in the importers of one package; paths, test mains and main packages are rare.
+ */
+function weight(g: Gate): number {
+  if (g === 'always') return Infinity;
+  let w = g.paths.size + (g.testMain ? 1 : 0) + (g.mainPackage ? 1 : 0);
+  for (const n of g.needles) w += n.startsWith('packagefile ') || n.startsWith('importmap ') ? 2 : 100;
+  return w;
+}
+/** A conjunction: any one part's gate is sound; the narrowest is kept. */
+const narrowest = (gs: Gate[]): Gate => gs.reduce<Gate>((best, g) => (weight(g) < weight(best) ? g : best), 'always');
+/** A disjunction: the union of the parts' gates. */
+function union(gs: Gate[]): Gate {
+  const out = closed();
+  for (const g of gs) {
+    if (g === 'always') return 'always';
+    for (const n of g.needles) out.needles.add(n);
+    for (const p of g.paths) out.paths.add(p);
+    out.testMain ||= g.testMain;
+    out.mainPackage ||= g.mainPackage;
+  }
+  return out;
+}
+const allOf = (gs: Gates[]): Gates => ({ pkg: narrowest(gs.map((g) => g.pkg)), file: narrowest(gs.map((g) => g.file)) });
+const oneOf = (gs: Gates[]): Gates => ({ pkg: union(gs.map((g) => g.pkg)), file: union(gs.map((g) => g.file)) });
+
+/** The gate of an aspect's join point: the narrower of its package and file gates. */
+export function compileGate(jp: unknown): Gate {
+  const g = gates(jp);
+  return narrowest([g.pkg, g.file]);
+}
+
+/** The gate of a whole configuration: the union of its aspects' gates. */
+export function configurationGate(jps: unknown[]): Gate {
+  return union(jps.map(compileGate));
+}
+
+function gates(jp: unknown): Gates {
+  const s = singleton(jp);
+  if (!s) return ALWAYS;
+  const [kind, arg] = s;
+  switch (kind) {
+    case 'all-of':
+      return Array.isArray(arg) ? allOf(arg.map(gates)) : ALWAYS;
+    case 'one-of':
+      return Array.isArray(arg) ? oneOf(arg.map(gates)) : ALWAYS;
+    case 'function-body':
+      return gates(arg);
+    case 'function':
+      return allOf(list(arg).map(functionGates));
+    case 'directive':
+      return { pkg: 'always', file: typeof arg === 'string' ? needle(`//${arg}`) : 'always' };
+    case 'declaration-of':
+    case 'function-call': {
+      const sym = symbol(arg);
+      return sym ? { pkg: importsGate(sym.path), file: needle(sym.name) } : ALWAYS;
+    }
+    case 'method-call': {
+      const o = arg as { receiver?: unknown; name?: unknown } | null;
+      return { pkg: typeGate(o?.receiver), file: needle(o?.name) };
+    }
+    case 'import-path':
+      return { pkg: typeof arg === 'string' ? onPath(arg) : 'always', file: 'always' };
+    case 'struct-definition': {
+      const t = typeof arg === 'string' ? parseTypeName(arg) : undefined;
+      return { pkg: t ? onPath(t.path) : 'always', file: needle('struct') };
+    }
+    case 'struct-literal':
+      return { pkg: typeGate((arg as { type?: unknown } | null)?.type), file: 'always' };
+    case 'value-declaration':
+      return { pkg: typeGate(arg), file: 'always' };
+    case 'package-name':
+      // cmd/go compiles a package named main with `-p main`, but its test copies and plugins with
+      // another -p: those differ from their import path. A file without a package clause has the
+      // name "": no needle stands for it.
+      if (arg === 'main') return { pkg: 'always', file: { ...closed(), mainPackage: true } };
+      return { pkg: 'always', file: typeof arg === 'string' && arg !== '' ? needle(arg) : 'always' };
+    case 'test-main':
+      return { pkg: arg === true ? { ...closed(), testMain: true } : 'always', file: 'always' };
+    default:
+      // not, package-filter, configuration, and anything unknown.
+      return ALWAYS;
+  }
+}
+
+function functionGates(opt: unknown): Gates {
+  const s = singleton(opt);
+  if (!s) return ALWAYS;
+  const [kind, v] = s;
+  switch (kind) {
+    case 'name':
+      return { pkg: 'always', file: needle(v) };
+    case 'receiver': {
+      const t = typeof v === 'string' ? parseTypeName(v) : undefined;
+      return t ? { pkg: onPath(t.path), file: needle(t.name) } : ALWAYS;
+    }
+    case 'signature':
+    case 'signature-contains': {
+      const sig = v as { args?: unknown; returns?: unknown } | null;
+      return { pkg: narrowest([...list(sig?.args ?? []), ...list(sig?.returns ?? [])].map(typeGate)), file: 'always' };
+    }
+    default:
+      return ALWAYS;
+  }
+}

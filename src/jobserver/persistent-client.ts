@@ -10,6 +10,7 @@ import { Client } from './client.ts';
 import type { BuildServer } from './host.ts';
 import type { PersistentOptions } from './persistent.ts';
 import { dirOwnerRunning, persistentDirFor, takeStartLock, untrustedSocket } from './runtime-dir.ts';
+import { GATE_DIR_ENV } from './compile-gate.ts';
 
 /** `ORCHESTRION_SERVER`: `persistent` (one server per module, reused) or `per-build` (one per `orchestrion go`). */
 export const SERVER_MODE_ENV = 'ORCHESTRION_SERVER';
@@ -173,6 +174,8 @@ function tryStart(dir: string, lock: string, logFile: string, o: SessionOptions)
   // The build's debug log is the build's: the server logs where ORCHESTRION_SERVER_LOG_FILE says.
   delete env.ORCHESTRION_LOG_FILE;
   if (env[SERVER_LOG_ENV]) env.ORCHESTRION_LOG_FILE = env[SERVER_LOG_ENV];
+  // The first build's gate directory is that build's (each session has its own, in its env).
+  delete env[GATE_DIR_ENV];
   // As bin/orchestrion does for every long-lived process (src/malloc-tuning.ts).
   if (!env.MALLOC_ARENA_MAX && !env.MALLOC_TRIM_THRESHOLD_) Object.assign(env, { MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '1048576' });
   const child = spawn(process.execPath, [path.join(o.distDir, 'jobserver', 'persistent-main.js'), JSON.stringify(opts)], {

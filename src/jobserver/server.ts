@@ -10,7 +10,7 @@ import { ConfigError, loadConfig, type LoadedConfig, type SchemaMode, type Sourc
 import { versionSuffix } from '../config/fingerprint.ts';
 import { specialCase } from '../config/specialcase.ts';
 import { injectablesFingerprint, injectedPaths } from '../config/injectables.ts';
-import { fileMayMatch, filesNoReason, packageClause, packageMayMatch, packageNoReason, type PackageContext } from '../config/prefilter.ts';
+import { configurationGate, fileMayMatch, filesNoReason, packageClause, packageMayMatch, packageNoReason, type PackageContext } from '../config/prefilter.ts';
 import { parseImportConfig } from '../toolexec/importcfg.ts';
 import { writeSuffix } from '../cache/suffix.ts';
 import { logEvent } from '../log.ts';
@@ -22,6 +22,7 @@ import type { ResultPromise } from 'execa';
 import { childBuildArgs, parseGoFlags, stripToolexec } from '../goflags.ts';
 import { instrumentCacheKey, readInstrumentResult, sourceDirs, writeInstrumentResult } from '../cache/instrument.ts';
 import { ROLE_ENV } from '../cacheprog/prefetch.ts';
+import { GATE_DIR_ENV, markChildBuilds, writeGate } from './compile-gate.ts';
 import { BuildOnce } from './buildonce.ts';
 import { PSEUDO, childBuild } from './childbuild.ts';
 import { listenUnix } from './listen.ts';
@@ -265,8 +266,22 @@ export class JobServer {
       })();
       // A failed load is not cached: the user fixes the file and runs the build again.
       this.configState.catch(() => (this.configState = undefined));
+      this.configState.then((state) => this.publishGate(state)).catch(() => {});
     }
     return this.configState;
+  }
+
+  /** Writes the configuration's compile gate for bin/orchestrion, when the build has a gate directory. */
+  private publishGate(state: ConfigState): void {
+    const dir = this.env[GATE_DIR_ENV];
+    if (!dir) return;
+    try {
+      const written = writeGate(dir, configurationGate(state.config.aspects.map((a) => a.aspect['join-point'])));
+      logEvent('gate.write', { dir, written });
+    } catch (err) {
+      // Without a gate every compile goes through the job server: slower, never wrong.
+      logEvent('gate.write-failed', { dir, error: String(err) });
+    }
   }
 
   private async loadConfigState(tc: Toolchain, knownSuffix?: string): Promise<ConfigState> {
@@ -599,7 +614,14 @@ export class JobServer {
       keepWork,
       started: (child) => {
         this.children.add(child);
-        child.finally(() => this.children.delete(child)).catch(() => {});
+        const gate = this.env[GATE_DIR_ENV];
+        if (gate) markChildBuilds(gate, true);
+        child
+          .finally(() => {
+            this.children.delete(child);
+            if (gate && this.children.size === 0) markChildBuilds(gate, false);
+          })
+          .catch(() => {});
       },
     });
     const errors = res.errors.map((e) => `${e.importPath}: ${e.err}`);

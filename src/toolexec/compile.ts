@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Client } from '../jobserver/client.ts';
 import type { GeneratedOrigin } from '../jobserver/protocol.ts';
+import { GATE_DIR_ENV, recordCarrier, recordEmptyArchives } from '../jobserver/compile-gate.ts';
 import { appendMember } from './archive.ts';
 import { flagValue, positionals, withFlag, type ParsedCommand } from './argv.ts';
 import { LINK_DEPS_MEMBER } from './linkdeps.ts';
@@ -61,6 +62,9 @@ export async function compile(cmd: ParsedCommand, connect: () => Promise<Client>
       outDir: path.dirname(output),
     });
     const linkDeps = w.linkDeps;
+    const gate = process.env[GATE_DIR_ENV];
+    // What this compile learnt of go's cached archives opens the gate to their importers.
+    if (gate) recordEmptyArchives(gate, w.withoutLinkDeps);
     // The modified files take the originals' places on the command line; each maps to the aspects
     // of its generated regions.
     const byOriginal = new Map(w.files.map((f) => [f.original, f]));
@@ -75,7 +79,11 @@ export async function compile(cmd: ParsedCommand, connect: () => Promise<Client>
     if (w.syntheticFile) args = [...args, w.syntheticFile];
 
     const code = origins.size > 0 ? await compileNamingAspects(cmd, args, origins) : await runTool(args);
-    if (code === 0 && linkDeps.size > 0) appendMember(output, LINK_DEPS_MEMBER, linkDeps.format());
+    if (code === 0 && linkDeps.size > 0) {
+      appendMember(output, LINK_DEPS_MEMBER, linkDeps.format());
+      // Before go (or another process, through build.start) can hand the archive to an importer.
+      if (gate) recordCarrier(gate, pkg);
+    }
     if (code === 0) await finish({ artifacts: { [ARCHIVE]: output, ...(asmhdr ? { [ASMHDR]: asmhdr } : {}) } });
     else await finish({ error: `compiling ${importPath} failed (exit status ${code})` });
     return code;

@@ -63,11 +63,16 @@ export class LinkDeps {
     return data ? LinkDeps.parse(data.toString('utf8'), `${file}(${LINK_DEPS_MEMBER})`) : new LinkDeps();
   }
 
-  /** What the archives of an importcfg carry that the importcfg itself does not satisfy. */
-  static inherited(cfg: ImportConfig): LinkDeps {
+  /**
+   * What the archives of an importcfg carry that the importcfg itself does not satisfy; the archives
+   * that carry nothing are added to `empty` when given.
+   */
+  static inherited(cfg: ImportConfig, empty?: string[]): LinkDeps {
     const out = new LinkDeps();
     for (const file of cfg.packageFiles.values()) {
-      for (const [p, k] of LinkDeps.fromArchive(file).deps) if (!provides(cfg, p)) out.add(p, k);
+      const deps = LinkDeps.fromArchive(file).deps;
+      if (deps.size === 0) empty?.push(file);
+      for (const [p, k] of deps) if (!provides(cfg, p)) out.add(p, k);
     }
     return out;
   }

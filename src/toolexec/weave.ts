@@ -105,6 +105,8 @@ export interface Weaving {
   linkDeps: LinkDeps;
   /** A main package's extra file importing link-time dependencies the importcfg lacked. */
   syntheticFile?: string;
+  /** The archives of the importcfg (as go gave it) without link.deps. */
+  withoutLinkDeps: string[];
 }
 
 /**
@@ -119,7 +121,8 @@ export async function weave(client: Client, req: WeaveRequest): Promise<Weaving>
   const cfg = parseImportConfig(fs.readFileSync(req.importcfg, 'utf8'), req.importcfg);
   const original = new Set(cfg.packageFiles.keys());
   // What this package's imports carry, and what its own advice adds.
-  const linkDeps = LinkDeps.inherited(cfg);
+  const withoutLinkDeps: string[] = [];
+  const linkDeps = LinkDeps.inherited(cfg, withoutLinkDeps);
   const injected: string[] = [];
   const aspectOf = new Map<string, string>();
   for (const ref of res.references) {
@@ -142,7 +145,7 @@ export async function weave(client: Client, req: WeaveRequest): Promise<Weaving>
     rewriteImportConfig(req.importcfg, cfg);
   }
 
-  const weaving: Weaving = { result: res, files: [], linkDeps };
+  const weaving: Weaving = { result: res, files: [], linkDeps, withoutLinkDeps };
   if (res.files.length > 0) {
     const byOriginal = new Map(res.files.map((f) => [f.path, f]));
     const dir = path.join(outDir, 'orchestrion', 'src', req.packageName);

@@ -15,9 +15,14 @@ export interface OverheadReport {
   setupMs: number;
   /** Wall time of the go command. */
   goMs: number;
-  /** Compiles that reached the job server (go's own cache hits never do), and compiles that copied another's outputs. */
+  /**
+   * Compiles orchestrion saw (go's own cache hits never reach it), and compiles that copied another's
+   * outputs; `ungated`: those bin/orchestrion ran directly, no aspect being able to match them (the
+   * compile gate, src/jobserver/compile-gate.ts), counted in `untouched` too.
+   */
   compiles: number;
   reused: number;
+  ungated: number;
   /** Packages woven by the wasm injector, answered from the instrumentation cache, and kept from it by the pre-filters. */
   woven: number;
   fromInstrumentationCache: number;
@@ -32,15 +37,15 @@ export interface OverheadReport {
   peakRSSKiB: number;
 }
 
-export function overheadReport(s: StatsResult | undefined, r: Pick<OverheadReport, 'suffix' | 'setupMs' | 'goMs' | 'peakRSSKiB'>): OverheadReport {
+export function overheadReport(s: StatsResult | undefined, r: Pick<OverheadReport, 'suffix' | 'setupMs' | 'goMs' | 'peakRSSKiB' | 'ungated'>): OverheadReport {
   return {
     format: 1,
     ...r,
-    compiles: s?.compiles ?? 0,
+    compiles: (s?.compiles ?? 0) + r.ungated,
     reused: s?.reused ?? 0,
     woven: s?.instrumented ?? 0,
     fromInstrumentationCache: s?.cached ?? 0,
-    untouched: s?.skipped ?? 0,
+    untouched: (s?.skipped ?? 0) + r.ungated,
     instrumentMs: Math.round(s?.instrumentMs ?? 0),
     childBuilds: s?.childBuilds ?? 0,
     childBuildMs: Math.round(s?.childBuildMs ?? 0),
@@ -55,6 +60,7 @@ const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 export function formatOverhead(o: OverheadReport): string {
   return (
     `orchestrion: ${o.compiles} compiles (${o.woven} woven, ${o.fromInstrumentationCache} from the instrumentation cache, ${o.untouched} untouched` +
+    `${o.ungated > 0 ? ` (${o.ungated} without the job server)` : ''}` +
     `${o.reused > 0 ? `, ${o.reused} reused` : ''}); set-up ${sec(o.setupMs)} (suffix: ${o.suffix}), go ${sec(o.goMs)}, ` +
     `weaving ${sec(o.instrumentMs)} summed, ${o.childBuilds} child builds ${sec(o.childBuildMs)} summed; peak memory ${(o.peakRSSKiB / 1024).toFixed(0)} MiB`
   );

@@ -11,6 +11,7 @@ import { childBuildArgs, parseGoFlags, stripToolexec } from '../goflags.ts';
 import { startHostedServer, type BuildServer } from '../jobserver/host.ts';
 import { openSession, persistentServerWanted, serverIdleMs } from '../jobserver/persistent-client.ts';
 import { JOBSERVER_ENV, VERSION_SUFFIX_ENV } from '../jobserver/protocol.ts';
+import { GATE_DIR_ENV, gateEnabled, makeGateDir, ungatedCount } from '../jobserver/compile-gate.ts';
 import { makeJobDir, runtimeDir, sweepRuntimeDir } from '../jobserver/runtime-dir.ts';
 import { logEvent } from '../log.ts';
 import { memoryPlan } from '../pool/budget.ts';
@@ -62,6 +63,7 @@ async function runInstrumented(argv: string[], opts: WrapperOptions, interrupts:
   memoryPlan();
   if (persistentServerWanted(process.env)) serverIdleMs(process.env);
   const prefetchAllowed = prefetchEnabled(process.env);
+  const gateOn = gateEnabled(process.env);
   const cwd = process.cwd();
   const ge = await goEnv(cwd, process.env);
   const root = rootFromGoMod(ge.GOMOD, cwd);
@@ -99,6 +101,13 @@ async function runInstrumented(argv: string[], opts: WrapperOptions, interrupts:
   const cacheStats = path.join(dir, 'cacheprog-stats');
   fs.mkdirSync(cacheStats);
   process.env[STATS_ENV] = cacheStats;
+  // The compile gate (src/jobserver/compile-gate.ts): the job server writes it, bin/orchestrion
+  // reads it, for go's compiles and those of the job server's child builds (this environment).
+  const gateDir = path.join(dir, 'gate');
+  if (gateOn) {
+    makeGateDir(gateDir);
+    process.env[GATE_DIR_ENV] = gateDir;
+  } else delete process.env[GATE_DIR_ENV];
   let server: BuildServer;
   try {
     server = await startServer({ root, dir, runtime, toolchain, tool, goArgs: inv.args, knownSuffix: suffix }, opts);
@@ -156,7 +165,7 @@ async function runInstrumented(argv: string[], opts: WrapperOptions, interrupts:
     }
     reportCacheStats(cacheStats, inv.args, process.env, process.stderr);
     const stats = await server.stats().catch(() => undefined);
-    const report = overheadReport(stats, { suffix: suffixSource, setupMs: goStart - t0, goMs, peakRSSKiB: process.resourceUsage().maxRSS });
+    const report = overheadReport(stats, { suffix: suffixSource, setupMs: goStart - t0, goMs, peakRSSKiB: process.resourceUsage().maxRSS, ungated: ungatedCount(gateDir) });
     emitOverhead(report, inv.args, process.env, process.stderr);
   } finally {
     await shared?.close();

@@ -1,0 +1,119 @@
+// The compile gate: files through which a build's job server tells bin/orchestrion which compiles
+// it can run without starting Node. Most compiles of a build are of packages no aspect can touch;
+// each one through Node costs a process start and a round trip to the job server (~35 ms of CPU,
+// hundreds of times per cold build). The job server writes its configuration's gate
+// (configurationGate in src/config/prefilter.ts) here once it has loaded the configuration, and
+// bin/orchestrion runs a compile directly when the gate is closed for it: no needle in its Go files
+// or importcfg (`grep -F -f needles`), its TOOLEXEC_IMPORTPATH matching no line of `paths`, and, when
+// `main` exists, its -p neither `main` nor other than its import path.
+//
+// A compile must also pass on the link.deps of its imports (src/toolexec/linkdeps.ts), which only a
+// compile through Node does: so the gate also stays open to the importers of `carriers`, the
+// packages this build compiled with link.deps, each recorded by its compile before it returns to
+// go, and to a compile with an import from go's cache not in `empty`, the cached archives compiles
+// through Node read and found without link.deps (go's cache names a file by its content's hash).
+//
+// Files in the directory ($ORCHESTRION_GATE_DIR, one per `orchestrion go` build, removed with it):
+//   needles   fixed strings, one per line; written last: until it exists every compile goes through Node
+//   paths     sh `case` patterns on TOOLEXEC_IMPORTPATH, one per line (import paths, `*.test`)
+//   main      present when an aspect may match a package by its name being main
+//   carriers  importcfg keys (`packagefile <-p>=`) of the packages compiled with link.deps, one per line
+//   empty     archives of go's cache known to carry no link.deps (read by a compile through Node)
+//   children  present while a child build of the job server runs: directly run compiles then share
+//             their outputs through `dedupe/` (a flock per action ID), as build.start shares those
+//             of compiles through Node, since the child and go compile the same packages at once
+//   ungated   the import paths compiled directly, one per line (the overhead report's counts)
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { FALSE, TRUE } from '../cacheprog/args.ts';
+import type { Gate } from '../config/prefilter.ts';
+
+export const GATE_DIR_ENV = 'ORCHESTRION_GATE_DIR';
+/** ORCHESTRION_COMPILE_GATE=0: every compile through Node (to observe each in the debug log). */
+export const GATE_ENV = 'ORCHESTRION_COMPILE_GATE';
+
+export function gateEnabled(env: NodeJS.ProcessEnv): boolean {
+  const v = env[GATE_ENV] ?? '';
+  if (v === '' || TRUE.test(v)) return true;
+  if (FALSE.test(v)) return false;
+  throw new Error(`${GATE_ENV}=${v}: not a boolean (0 sends every compile through the job server)`);
+}
+
+/** Import paths go accepts are plain: anything else could read as a pattern, and opens the gate. */
+const PLAIN_PATH = /^[A-Za-z0-9._~+/-]+$/;
+
+/** Creates the gate directory of a build (closed to nothing until a job server writes its gate). */
+export function makeGateDir(dir: string): void {
+  fs.mkdirSync(path.join(dir, 'dedupe'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'carriers'), '');
+  fs.writeFileSync(path.join(dir, 'empty'), '');
+}
+
+/**
+ * Records that the package compiled with `-p pkgPath` has a link.deps member: its importers then go
+ * through Node. Throws when it cannot: the compile must fail rather than let an importer lose them.
+ */
+export function recordCarrier(dir: string, pkgPath: string): void {
+  fs.appendFileSync(path.join(dir, 'carriers'), `packagefile ${pkgPath}=\n`);
+}
+
+/** go's cache names an output by the SHA-256 of its content: what is true of one file stays true. */
+const CACHE_OUTPUT = /^[0-9a-f]{64}-d$/;
+
+/**
+ * Records archives of go's cache read without link.deps: the gate may then close to their importers.
+ * Only content-addressed files of go's disk cache (another path could change under the same name).
+ */
+export function recordEmptyArchives(dir: string, archives: string[]): void {
+  const lines = archives.filter((a) => CACHE_OUTPUT.test(path.basename(a)) && !a.includes('\n')).map((a) => `${a}\n`);
+  if (lines.length === 0) return;
+  try {
+    fs.appendFileSync(path.join(dir, 'empty'), lines.join(''));
+  } catch {
+    // The gate only stays open to their importers.
+  }
+}
+
+/**
+ * Writes the gate: `paths` and `main` first, `needles` last (bin/orchestrion reads the gate only once
+ * `needles` exists). An 'always' gate, or one no line-based file can hold, is not written: every
+ * compile then goes through Node, as without a gate.
+ */
+export function writeGate(dir: string, gate: Gate): boolean {
+  if (gate === 'always') return false;
+  const needles = [...gate.needles];
+  if (needles.some((n) => n === '' || /[\n\r\0]/.test(n))) return false;
+  const patterns = [...gate.paths];
+  if (patterns.some((p) => !PLAIN_PATH.test(p))) patterns.push('*');
+  if (gate.testMain) patterns.push('*.test');
+  const write = (name: string, content: string) => {
+    const tmp = path.join(dir, `.${name}.${process.pid}`);
+    fs.writeFileSync(tmp, content);
+    fs.renameSync(tmp, path.join(dir, name));
+  };
+  write('paths', patterns.map((p) => `${p}\n`).join(''));
+  if (gate.mainPackage) write('main', '');
+  else fs.rmSync(path.join(dir, 'main'), { force: true });
+  write('needles', needles.map((n) => `${n}\n`).join(''));
+  return true;
+}
+
+/** Marks whether the job server has child builds running. */
+export function markChildBuilds(dir: string, running: boolean): void {
+  const f = path.join(dir, 'children');
+  try {
+    if (running) fs.writeFileSync(f, '');
+    else fs.rmSync(f, { force: true });
+  } catch {
+    // The build's directory is gone (the build ended): nothing to mark.
+  }
+}
+
+/** How many compiles bin/orchestrion ran directly. */
+export function ungatedCount(dir: string): number {
+  try {
+    return fs.readFileSync(path.join(dir, 'ungated'), 'utf8').split('\n').filter((l) => l !== '').length;
+  } catch {
+    return 0;
+  }
+}

@@ -1,0 +1,146 @@
+// The compile gate: which compiles bin/orchestrion may run without Node. Its soundness against the
+// pre-filters (a closed gate means every aspect is ruled out by them), and the shell's reading of
+// the gate files on real command lines.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { compileGate, configurationGate, fileMayMatch, packageClause, packageMayMatch, type Gate, type PackageContext } from '../src/config/prefilter.ts';
+import { makeGateDir, recordCarrier, recordEmptyArchives, writeGate } from '../src/jobserver/compile-gate.ts';
+import { BIN, run, tempDir } from './helpers.ts';
+
+/** What bin/orchestrion decides, in TypeScript: whether the gate lets the compile through to Node. */
+function opens(g: Gate, c: { importPath: string; p: string; files: string[]; importcfg: string }): boolean {
+  if (g === 'always') return true;
+  if (g.mainPackage && (c.p === 'main' || c.p !== c.importPath)) return true;
+  if (g.paths.has(c.importPath) || (g.testMain && c.importPath.endsWith('.test'))) return true;
+  return [...g.needles].some((n) => [...c.files, c.importcfg].some((f) => f.includes(n)));
+}
+
+const JOIN_POINTS: unknown[] = [
+  { 'function-body': { directive: 'dd:span' } },
+  { 'function-call': 'net/http.Get' },
+  { 'declaration-of': 'example.com/x.Flag' },
+  { 'method-call': { receiver: '*database/sql.DB', name: 'Query' } },
+  { 'struct-definition': 'runtime.g' },
+  { 'struct-literal': { type: 'example.com/x.Config' } },
+  { 'value-declaration': 'example.com/x.T' },
+  { 'value-declaration': 'bool' },
+  { 'import-path': 'example.com/x' },
+  { 'package-name': 'main' },
+  { 'package-name': 'x' },
+  { 'test-main': true },
+  { 'test-main': false },
+  { 'package-filter': 'example.com/**' },
+  { not: { 'import-path': 'net/http' } },
+  { function: [{ name: 'Serve' }, { receiver: '*net/http.Server' }] },
+  { function: [{ signature: { args: ['context.Context'], returns: ['error'] } }] },
+  { 'all-of': [{ 'package-name': 'main' }, { 'test-main': false }, { 'function-body': { function: [{ name: 'main' }] } }] },
+  { 'one-of': [{ 'import-path': 'example.com/x' }, { 'function-call': 'example.com/y.New' }] },
+  { 'one-of': [{ directive: 'orchestrion:enabled' }, { 'declaration-of': 'example.com/x.WithOrchestrion' }] },
+  { 'all-of': [{ 'value-declaration': 'bool' }, { 'one-of': [{ directive: 'a' }, { 'declaration-of': 'example.com/x.B' }] }] },
+];
+
+const PATHS = ['example.com/x', 'example.com/y', 'net/http', 'runtime', 'main', 'example.com/x.test', 'example.com/x [example.com/x.test]'];
+const SNIPPETS = ['//dd:span', 'Get(', 'Flag', 'Query', 'struct{}', 'Config{}', 'Serve', 'main', 'New', 'WithOrchestrion', '//orchestrion:enabled', '//a', 'B', 'error', ''];
+
+test('a closed gate means the pre-filters rule the aspect out, on every combination tried', () => {
+  let closedSeen = 0;
+  let n = 0;
+  for (const jp of JOIN_POINTS) {
+    const g = compileGate(jp);
+    for (const importPath of PATHS) {
+      for (const imports of [[], ['net/http'], ['example.com/x', 'context'], ['example.com/y', 'database/sql']]) {
+        for (const pkgName of ['main', 'x']) {
+          for (let s = 0; s < SNIPPETS.length; s++) {
+            const content = `package ${pkgName}\n\nfunc f() { ${SNIPPETS[s]} ${SNIPPETS[(s * 7 + 3) % SNIPPETS.length]} }\n`;
+            const p = pkgName === 'main' && !importPath.includes('[') ? 'main' : importPath.replace(/ \[.*$/, '');
+            const importcfg = ['# import config', ...imports.map((i) => `packagefile ${i}=/w/b001/${i}.a`)].join('\n') + '\n';
+            const ctx: PackageContext = { importPath, imports: new Set(imports), rootModule: 'example.com', testMain: pkgName === 'main' && importPath.endsWith('.test') };
+            n++;
+            if (opens(g, { importPath, p, files: [content], importcfg })) continue;
+            closedSeen++;
+            const ruledOut = packageMayMatch(jp, ctx) === 'no' || fileMayMatch(jp, { content, packageName: packageClause(content) }) === 'no';
+            assert.ok(ruledOut, `${JSON.stringify(jp)} closed but not ruled out for ${importPath} (${pkgName}) ${JSON.stringify(content)} with ${imports}`);
+          }
+        }
+      }
+    }
+  }
+  assert.ok(closedSeen > n / 4, `the gate closed on ${closedSeen} of ${n} cases: it should close on most`);
+});
+
+test('gates of join points: narrowest part of an all-of, union of a one-of, always where nothing is known', () => {
+  assert.equal(compileGate({ not: { 'import-path': 'x' } }), 'always');
+  assert.equal(compileGate({ 'package-filter': 'x/**' }), 'always');
+  const span = compileGate({ 'function-body': { directive: 'dd:span' } });
+  assert.notEqual(span, 'always');
+  if (span !== 'always') assert.deepEqual([...span.needles], ['//dd:span']);
+  // net/http.Get: the importcfg key (rare) rather than the identifier `Get` (in many files).
+  const get = compileGate({ 'function-call': 'net/http.Get' });
+  if (get === 'always') assert.fail('function-call has a gate');
+  assert.deepEqual([...get.needles].sort(), ['importmap net/http=', 'packagefile net/http=']);
+  const main = compileGate({ 'all-of': [{ 'package-name': 'main' }, { 'function-body': { function: [{ name: 'main' }] } }] });
+  if (main === 'always') assert.fail('package-name main has a gate');
+  assert.equal(main.mainPackage, true);
+  assert.deepEqual([...main.needles], []);
+  assert.equal(configurationGate([{ directive: 'a' }, { 'package-filter': 'x' }]), 'always');
+});
+
+/** A gate directory and a compile command line as cmd/go writes it, with a fake compiler. */
+function gateFixture(gate: Gate, files: Record<string, string>, importcfg: string) {
+  const dir = tempDir('gate');
+  const gateDir = path.join(dir, 'gate');
+  makeGateDir(gateDir);
+  writeGate(gateDir, gate);
+  const work = path.join(dir, 'work');
+  fs.mkdirSync(path.join(work, 'b001'), { recursive: true });
+  const cfg = path.join(work, 'b001', 'importcfg');
+  fs.writeFileSync(cfg, importcfg.replaceAll('$WORK', work));
+  const goFiles = Object.entries(files).map(([name, content]) => {
+    const f = path.join(dir, name);
+    fs.writeFileSync(f, content);
+    return f;
+  });
+  // The "compiler" says it ran; Node, reached when the gate is open, fails: no job server.
+  const compiler = path.join(dir, 'compile');
+  fs.writeFileSync(compiler, '#!/bin/sh\necho compiled-directly\n');
+  fs.chmodSync(compiler, 0o755);
+  const args = ['toolexec', compiler, '-o', path.join(work, 'b001', '_pkg_.a'), '-p', 'example.com/x', '-buildid', 'abc/abc', '-importcfg', cfg, ...goFiles];
+  const call = (importPath = 'example.com/x') => run(BIN, args, { cwd: dir, env: { ...process.env, ORCHESTRION_GATE_DIR: gateDir, TOOLEXEC_IMPORTPATH: importPath, ORCHESTRION_JOBSERVER_URL: 'unix:/nonexistent' } });
+  return { gateDir, work, call };
+}
+
+test('bin/orchestrion runs a compile directly only when the gate is closed for it', () => {
+  const gate = configurationGate([{ 'function-body': { directive: 'dd:span' } }, { 'function-call': 'net/http.Get' }, { 'import-path': 'example.com/special' }]);
+  const plainCfg = '# import config\npackagefile fmt=$WORK/b002/_pkg_.a\n';
+  const closed = gateFixture(gate, { 'a.go': 'package x\n\nfunc A() {}\n' }, plainCfg);
+  let r = closed.call();
+  assert.equal(r.stdout, 'compiled-directly\n', r.stderr);
+  assert.equal(fs.readFileSync(path.join(closed.gateDir, 'ungated'), 'utf8'), 'example.com/x\n');
+  // A path of the gate: through Node (here: no job server, so it fails).
+  r = closed.call('example.com/special');
+  assert.notEqual(r.stdout, 'compiled-directly\n');
+  // A needle in a file, an importcfg key, an import from go's cache, a carrier among the imports.
+  for (const [files, cfg] of [
+    [{ 'a.go': 'package x\n\n//dd:span\nfunc A() {}\n' }, plainCfg],
+    [{ 'a.go': 'package x\n' }, '# import config\npackagefile net/http=$WORK/b003/_pkg_.a\n'],
+    [{ 'a.go': 'package x\n' }, '# import config\npackagefile fmt=/home/u/.cache/go-build/01/0123-d\n'],
+  ] as const) {
+    const f = gateFixture(gate, files, cfg);
+    assert.notEqual(f.call().stdout, 'compiled-directly\n', JSON.stringify([files, cfg]));
+  }
+  // An import from go's cache known to carry no link.deps (a compile through Node read it).
+  const cached = `/home/u/.cache/go-build/ab/${'ab'.repeat(32)}-d`;
+  const fromCache = gateFixture(gate, { 'a.go': 'package x\n' }, `# import config\npackagefile fmt=${cached}\npackagefile io=$WORK/b004/_pkg_.a\n`);
+  assert.notEqual(fromCache.call().stdout, 'compiled-directly\n');
+  recordEmptyArchives(fromCache.gateDir, [cached, '/elsewhere/not-a-cache-file.a']);
+  assert.equal(fromCache.call().stdout, 'compiled-directly\n');
+  const carrier = gateFixture(gate, { 'a.go': 'package x\n' }, plainCfg);
+  assert.equal(carrier.call().stdout, 'compiled-directly\n');
+  recordCarrier(carrier.gateDir, 'fmt');
+  assert.notEqual(carrier.call().stdout, 'compiled-directly\n');
+  // No gate written ('always'): everything through Node.
+  const always = gateFixture('always', { 'a.go': 'package x\n' }, plainCfg);
+  assert.notEqual(always.call().stdout, 'compiled-directly\n');
+});

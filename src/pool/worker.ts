@@ -108,6 +108,7 @@ function call(inst: Instance, task: WorkerTask): Promise<string> {
 
 /** Runs one task; the request and response cross the worker boundary as JSON text. */
 export default async function run(task: WorkerTask): Promise<string> {
+  const t0 = performance.now();
   if (!current || current.dead) current = await startInstance();
   const inst = current;
   try {
@@ -120,6 +121,7 @@ export default async function run(task: WorkerTask): Promise<string> {
     const wasmMiB = current ? current.memory.buffer.byteLength >> 20 : 0;
     // Between tasks, not on the next one: the memory is given back while the worker is idle.
     if (current && current.memory.buffer.byteLength > RECYCLE_BYTES) retire();
-    logEvent('wasm.task', { kind: task.kind, importPath: (task.request as { importPath?: string }).importPath, wasmMiB, retired: current === undefined });
+    const ms = Math.round(performance.now() - t0);
+    logEvent('wasm.task', { kind: task.kind, importPath: (task.request as { importPath?: string }).importPath, ms, wasmMiB, retired: current === undefined });
   }
 }

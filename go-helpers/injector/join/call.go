@@ -143,7 +143,11 @@ func (f *FunctionCall) PackageMayMatch(ctx *may.PackageContext) may.MatchType {
 }
 
 func (f *FunctionCall) FileMayMatch(ctx *may.FileContext) may.MatchType {
-	return ctx.FileContains(f.Name)
+	r := ctx.FileContains(f.Name)
+	if r == may.NeverMatch || f.Path == "" || ctx.MayCall(f.Path, f.Name) != may.NeverMatch {
+		return r
+	}
+	return may.NeverMatch
 }
 
 // ImpliesImported is the callee's path, even when empty (as in Orchestrion).
@@ -200,7 +204,11 @@ func (m *MethodCall) PackageMayMatch(ctx *may.PackageContext) may.MatchType {
 }
 
 func (m *MethodCall) FileMayMatch(ctx *may.FileContext) may.MatchType {
-	return ctx.FileContains(m.Name)
+	r := ctx.FileContains(m.Name)
+	if r == may.NeverMatch || ctx.MayCall("", m.Name) != may.NeverMatch {
+		return r
+	}
+	return may.NeverMatch
 }
 
 func (m *MethodCall) ImpliesImported() []string {

@@ -414,3 +414,48 @@ func TestPreFiltersWithSyntax(t *testing.T) {
 		}
 	}
 }
+
+// Once the file is parsed, a call join point needs a call of that shape: a
+// file that imports net/http and mentions Get without calling http.Get is
+// not type-checked for it.
+func TestCallFiltersWithSyntax(t *testing.T) {
+	parse := func(src string) *may.FileContext {
+		af, err := parser.ParseFile(token.NewFileSet(), "p.go", src, parser.ParseComments)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &may.FileContext{FileContent: []byte(src), PackageName: "p", AST: af, ImportPath: "example.com/p"}
+	}
+	get := `{"function-call": "net/http.Get"}`
+	do := `{"method-call": {"receiver": "net/http.Client", "name": "Do"}}`
+	for _, tc := range []struct {
+		jp, src string
+		want    may.MatchType
+	}{
+		{get, "package p\n\nimport \"net/http\"\n\nvar _, _ = http.Get(\"u\")\n", may.Match},
+		{get, "package p\n\nimport web \"net/http\"\n\nvar _, _ = (web.Get)(\"u\")\n", may.Match},
+		{get, "package p\n\nimport . \"net/http\"\n\nvar _, _ = Get(\"u\")\n", may.Match},
+		// Mentioned, imported, never called as http.Get.
+		{get, "package p\n\nimport \"net/http\"\n\n// Get is documented here.\nvar c http.Client\n", may.NeverMatch},
+		// A Get called on a value, not on the package; and a call without the import.
+		{get, "package p\n\nimport \"net/http\"\n\nvar _ = new(http.Header).Get(\"k\")\n", may.NeverMatch},
+		{get, "package p\n\nfunc Get() {}\n\nvar _ = f(Get)\n\nfunc f(func()) int { return 0 }\n", may.NeverMatch},
+		{do, "package p\n\nfunc f(c interface{ Do() }) { c.Do() }\n", may.Match},
+		{do, "package p\n\n// Do is a word here.\nfunc Do() {}\n\nfunc f() { Do() }\n", may.NeverMatch},
+	} {
+		p, err := Decode(json.RawMessage(tc.jp), "join-point")
+		if err != nil {
+			t.Fatalf("%s: %v", tc.jp, err)
+		}
+		if got := p.FileMayMatch(parse(tc.src)); got != tc.want {
+			t.Errorf("%s on %q: FileMayMatch once parsed = %v, want %v", tc.jp, tc.src, got, tc.want)
+		}
+	}
+	// The package's own function: its calls are unqualified, the filter leaves them be.
+	own := parse("package p\n\nfunc Get() {}\n\nfunc f() { Get() }\n")
+	own.ImportPath = "net/http"
+	p, _ := Decode(json.RawMessage(get), "join-point")
+	if got := p.FileMayMatch(own); got == may.NeverMatch {
+		t.Errorf("own package's call ruled out")
+	}
+}

@@ -5,6 +5,7 @@ package may
 import (
 	"bytes"
 	"go/ast"
+	"strconv"
 )
 
 // MatchType is the result of a pre-filter: Match (may match), NeverMatch
@@ -81,6 +82,55 @@ type FileContext struct {
 	FileContent []byte
 	PackageName string
 	AST         *ast.File
+	// ImportPath is the package's, when known ("" otherwise).
+	ImportPath string
+}
+
+// MayCall tells, once the file is parsed, whether it may call the function
+// name of package path (path "": a method named name) as function-call and
+// method-call match calls: a call expression whose function is name qualified
+// by an identifier (x.name(…)) or, for a package the file dot-imports, name
+// alone. A call of the package's own function, or one through an import the
+// file lacks, cannot resolve to path.name.
+func (c *FileContext) MayCall(path, name string) MatchType {
+	if c.AST == nil || name == "" || (path != "" && path == c.ImportPath) {
+		return Unknown
+	}
+	dot := false
+	if path != "" {
+		imported := false
+		for _, spec := range c.AST.Imports {
+			if p, err := strconv.Unquote(spec.Path.Value); err == nil && p == path {
+				imported = true
+				dot = dot || (spec.Name != nil && spec.Name.Name == ".")
+			}
+		}
+		if !imported {
+			return NeverMatch
+		}
+	}
+	found := false
+	ast.Inspect(c.AST, func(n ast.Node) bool {
+		if found {
+			return false
+		}
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		switch fun := ast.Unparen(call.Fun).(type) {
+		case *ast.SelectorExpr:
+			_, isIdent := fun.X.(*ast.Ident)
+			found = fun.Sel.Name == name && (isIdent || path == "")
+		case *ast.Ident:
+			found = dot && fun.Name == name
+		}
+		return true
+	})
+	if found {
+		return Match
+	}
+	return NeverMatch
 }
 
 // DeclaresStruct tells, once the file is parsed, whether it declares a struct

@@ -181,7 +181,7 @@ func (r *run) instrument() {
 	woven := false
 	for _, f := range files {
 		if len(f.aspects) > 0 {
-			f.aspects = astFilter(f.aspects, f, r.req.ImportPath)
+			f.aspects = astFilter(f.aspects, f, r.req.ImportPath, r.ex != nil)
 			woven = woven || len(f.aspects) > 0
 		}
 	}
@@ -299,8 +299,8 @@ func fileFilter(aspects []*Aspect, f *sourceFile) []*Aspect {
 }
 
 // astFilter is fileFilter once the file is parsed.
-func astFilter(aspects []*Aspect, f *sourceFile, importPath string) []*Aspect {
-	ctx := &may.FileContext{FileContent: f.content, PackageName: f.ast.Name.Name, AST: f.ast, ImportPath: importPath}
+func astFilter(aspects []*Aspect, f *sourceFile, importPath string, explaining bool) []*Aspect {
+	ctx := &may.FileContext{FileContent: f.content, PackageName: f.ast.Name.Name, AST: f.ast, ImportPath: importPath, Explaining: explaining}
 	var out []*Aspect
 	for _, a := range aspects {
 		if a.JoinPoint.FileMayMatch(ctx) != may.NeverMatch {

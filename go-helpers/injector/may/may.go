@@ -84,6 +84,9 @@ type FileContext struct {
 	AST         *ast.File
 	// ImportPath is the package's, when known ("" otherwise).
 	ImportPath string
+	// Explaining: MayCall does not rule files out, so that the walk gives
+	// its own verdict (stage syntax: "no call of …").
+	Explaining bool
 }
 
 // MayCall tells, once the file is parsed, whether it may call the function
@@ -93,7 +96,7 @@ type FileContext struct {
 // alone. A call of the package's own function, or one through an import the
 // file lacks, cannot resolve to path.name.
 func (c *FileContext) MayCall(path, name string) MatchType {
-	if c.AST == nil || name == "" || (path != "" && path == c.ImportPath) {
+	if c.AST == nil || c.Explaining || name == "" || (path != "" && path == c.ImportPath) {
 		return Unknown
 	}
 	dot := false

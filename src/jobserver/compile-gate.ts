@@ -42,7 +42,7 @@ export function gateEnabled(env: NodeJS.ProcessEnv): boolean {
 /** Import paths go accepts are plain: anything else could read as a pattern, and opens the gate. */
 const PLAIN_PATH = /^[A-Za-z0-9._~+/-]+$/;
 
-/** Creates the gate directory of a build (closed to nothing until a job server writes its gate). */
+/** Creates the gate directory of a build: every compile goes through Node until a job server writes its gate. */
 export function makeGateDir(dir: string): void {
   fs.mkdirSync(path.join(dir, 'dedupe'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'carriers'), '');

@@ -459,3 +459,45 @@ func TestCallFiltersWithSyntax(t *testing.T) {
 		t.Errorf("own package's call ruled out")
 	}
 }
+
+// The syntax filter of struct-literal never rules out a file the walk would
+// match, and rules out files that only name the type.
+func TestStructLiteralFilterWithSyntax(t *testing.T) {
+	lit := `{"struct-literal": {"type": "net/http.Transport"}}`
+	field := `{"struct-literal": {"type": "net/http.Transport", "field": "Proxy"}}`
+	for _, tc := range []struct {
+		jp, src string
+		want    may.MatchType
+	}{
+		{lit, "package p\n\nimport \"net/http\"\n\nvar _ = &http.Transport{}\n", may.Match},
+		{lit, "package p\n\nimport web \"net/http\"\n\nvar _ = web.Transport{MaxIdleConns: 1}\n", may.Match},
+		{lit, "package p\n\nimport . \"net/http\"\n\nvar _ = Transport{}\n", may.Match},
+		{field, "package p\n\nimport \"net/http\"\n\nvar _ = http.Transport{Proxy: nil}\n", may.Match},
+		// Named, used, never written as a literal.
+		{lit, "package p\n\nimport \"net/http\"\n\n// Transport is a word here.\nvar t *http.Transport\n\nvar _ = http.DefaultTransport.(*http.Transport)\n", may.NeverMatch},
+		// A literal of another package's Transport, and of the file's own.
+		{lit, "package p\n\nimport \"net/http\"\n\ntype Transport struct{}\n\nvar _ = Transport{}\n\nvar _ http.RoundTripper\n", may.NeverMatch},
+		{lit, "package p\n\nimport \"net/url\"\n\nvar _ = url.URL{}\n", may.NeverMatch},
+	} {
+		p, err := Decode(json.RawMessage(tc.jp), "join-point")
+		if err != nil {
+			t.Fatalf("%s: %v", tc.jp, err)
+		}
+		af, err := parser.ParseFile(token.NewFileSet(), "p.go", tc.src, parser.ParseComments)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := &may.FileContext{FileContent: []byte(tc.src), PackageName: "p", AST: af, ImportPath: "example.com/pkg"}
+		got := p.FileMayMatch(ctx)
+		if got != tc.want {
+			t.Errorf("%s on %q: FileMayMatch once parsed = %v, want %v", tc.jp, tc.src, got, tc.want)
+		}
+		if matched := matchesIn(t, tc.jp, tc.src, env{}); (len(matched) > 0) != (got != may.NeverMatch) {
+			t.Errorf("%s on %q: filter says %v, the walk matched %q", tc.jp, tc.src, got, matched)
+		}
+		ctx.Explaining = true
+		if p.FileMayMatch(ctx) == may.NeverMatch {
+			t.Errorf("%s on %q: ruled out while explaining", tc.jp, tc.src)
+		}
+	}
+}

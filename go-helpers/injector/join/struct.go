@@ -184,7 +184,9 @@ func (s *StructLiteral) PackageMayMatch(ctx *may.PackageContext) may.MatchType {
 	return ctx.PackageImports(s.Type.ImportPath)
 }
 
-func (*StructLiteral) FileMayMatch(*may.FileContext) may.MatchType { return may.Unknown }
+func (s *StructLiteral) FileMayMatch(ctx *may.FileContext) may.MatchType {
+	return ctx.MayCompositeLit(s.Type.ImportPath, s.Type.Name)
+}
 
 func (s *StructLiteral) ImpliesImported() []string {
 	if s.Type.ImportPath == "" {

@@ -101,14 +101,8 @@ func (c *FileContext) MayCall(path, name string) MatchType {
 	}
 	dot := false
 	if path != "" {
-		imported := false
-		for _, spec := range c.AST.Imports {
-			if p, err := strconv.Unquote(spec.Path.Value); err == nil && p == path {
-				imported = true
-				dot = dot || (spec.Name != nil && spec.Name.Name == ".")
-			}
-		}
-		if !imported {
+		var imported bool
+		if imported, dot = c.imports(path); !imported {
 			return NeverMatch
 		}
 	}
@@ -134,6 +128,61 @@ func (c *FileContext) MayCall(path, name string) MatchType {
 		return Match
 	}
 	return NeverMatch
+}
+
+// MayCompositeLit tells, once the file is parsed, whether it may hold a
+// composite literal of the named type of package path as struct-literal
+// matches them: the literal's written type (generic arguments aside) is name
+// qualified by an identifier (an import of path, or the text of path itself
+// when the qualifier resolves to no import), or name alone through a dot
+// import. A literal of the package's own type is written unqualified and
+// never resolves to an import path, so it does not match either.
+func (c *FileContext) MayCompositeLit(path, name string) MatchType {
+	if c.AST == nil || c.Explaining || path == "" || name == "" {
+		return Unknown
+	}
+	imported, dot := c.imports(path)
+	found := false
+	ast.Inspect(c.AST, func(n ast.Node) bool {
+		if found {
+			return false
+		}
+		lit, ok := n.(*ast.CompositeLit)
+		if !ok {
+			return true
+		}
+		typ := lit.Type
+		switch t := typ.(type) {
+		case *ast.IndexExpr:
+			typ = t.X
+		case *ast.IndexListExpr:
+			typ = t.X
+		}
+		switch t := ast.Unparen(typ).(type) {
+		case *ast.SelectorExpr:
+			x, isIdent := t.X.(*ast.Ident)
+			found = isIdent && t.Sel.Name == name && (imported || x.Name == path)
+		case *ast.Ident:
+			found = dot && t.Name == name
+		}
+		return true
+	})
+	if found {
+		return Match
+	}
+	return NeverMatch
+}
+
+// imports tells whether the file imports path, and whether through a dot
+// import.
+func (c *FileContext) imports(path string) (imported, dot bool) {
+	for _, spec := range c.AST.Imports {
+		if p, err := strconv.Unquote(spec.Path.Value); err == nil && p == path {
+			imported = true
+			dot = dot || (spec.Name != nil && spec.Name.Name == ".")
+		}
+	}
+	return imported, dot
 }
 
 // DeclaresStruct tells, once the file is parsed, whether it declares a struct

@@ -41,6 +41,23 @@ test('a type error in woven user code is reported exactly as plain go build repo
   assert.equal(woven.code, plain.code);
 });
 
+test('a type error in user code is reported as plain go build reports it when no aspect looks inside function bodies', () => {
+  // Without the template's import no aspect looks inside a function body (go-helpers' bodiesMatter),
+  // but only the standard library is checked without them: in user code the error is still seen,
+  // the package compiled unwoven, and the compiler's column kept (woven files' line directives have
+  // none).
+  const dir = moduleWithMain('package main\n\nimport "fmt"\n\n//test:traced\nfunc main() {\n\tvar x int = "s"\n\tfmt.Println(x)\n}\n');
+  const yml = path.join(dir, 'orchestrion.yml');
+  const text = fs.readFileSync(yml, 'utf8');
+  fs.writeFileSync(yml, text.replace(/ {10}imports:\n {12}fmt: fmt\n/, '').replace('fmt.Println("ADVICE-V1"', 'println("ADVICE-V1"'));
+  assert.notEqual(fs.readFileSync(yml, 'utf8'), text);
+  const { plain, woven } = bothBuilds(dir);
+  assert.notEqual(plain.code, 0, describeResult(plain));
+  assert.match(plain.stderr, /main\.go:7:14: cannot use "s"/);
+  assert.equal(woven.stderr, plain.stderr, describeResult(woven));
+  assert.equal(woven.code, plain.code);
+});
+
 test('a compile error in generated code keeps the compiler text and names the aspect and its orchestrion.yml', () => {
   const dir = tempModule('test/fixtures/traced');
   const yml = path.join(dir, 'orchestrion.yml');

@@ -54,6 +54,13 @@ type InstrumentRequest struct {
 	// instrument -explain`): InstrumentResponse.Explain. Without it, none of
 	// that bookkeeping runs.
 	Explain bool `json:"explain,omitempty"`
+	// StandardLibrary: the package is in the toolchain's standard library
+	// (its compile has -std), so it type-checks. When no aspect looks inside
+	// function bodies they are then not type-checked: an error there would
+	// reach the compiler through the woven file, whose line directives carry
+	// no columns, where Orchestrion leaves a package that does not
+	// type-check unwoven for the compiler to report.
+	StandardLibrary bool `json:"standardLibrary,omitempty"`
 }
 
 // DefaultRootConfig is the root configuration Orchestrion uses when weaving

@@ -52,18 +52,47 @@ func TestSyntaxErrorLeavesPackageUnchanged(t *testing.T) {
 	}
 }
 
+// A type error leaves the package unwoven, as in Orchestrion: the compiler
+// reports it in its own words. Function bodies are checked here because the
+// template imports a package (bodiesMatter).
 func TestTypeErrorIsWarningAndNoChange(t *testing.T) {
 	path := writeFile(t, "a.go", "package test\n\nfunc f() {\n\tvar x int = \"s\"\n\t_ = x\n}\n")
 	cfg := writeFile(t, "importcfg", "# empty\n")
 	resp := injector.Instrument(&api.InstrumentRequest{
 		APIVersion: ptr(0), ImportPath: "example.com/a", GOARCH: "amd64", Files: []string{path}, ImportCfg: cfg,
-		Aspects: aspectsJSON(t, printlnAspect),
+		Aspects: aspectsJSON(t, `[{"id":"p","join-point":{"function-body":{"function":[{"name":"f"}]}},
+		  "advice":{"prepend-statements":{"imports":{"os":"os"},"template":"_ = os.Args"}}}]`),
 	})
 	if len(resp.Errors) != 0 || len(resp.Files) != 0 {
 		t.Fatalf("expected no errors and no files, got %+v", resp)
 	}
 	if len(resp.Warnings) == 0 || resp.Warnings[0].Line != 4 {
 		t.Fatalf("expected a warning at line 4, got %+v", resp.Warnings)
+	}
+}
+
+// Function bodies are skipped only for the standard library: an error in a
+// body is then not seen, and the package is woven. Elsewhere (user code) it is
+// seen and leaves the package unwoven; so does an error outside bodies.
+func TestTypeErrorWithBodiesSkipped(t *testing.T) {
+	cfg := writeFile(t, "importcfg", "# empty\n")
+	instrument := func(src string, std bool) *api.InstrumentResponse {
+		return injector.Instrument(&api.InstrumentRequest{
+			APIVersion: ptr(0), ImportPath: "example.com/a", GOARCH: "amd64", Files: []string{writeFile(t, "a.go", src)}, ImportCfg: cfg,
+			Aspects: aspectsJSON(t, printlnAspect), StandardLibrary: std,
+		})
+	}
+	body := "package test\n\nfunc f() {\n\tvar x int = \"s\"\n\t_ = x\n}\n"
+	inBody := instrument(body, true)
+	if len(inBody.Errors) != 0 || len(inBody.Files) != 1 || !strings.Contains(inBody.Files[0].Content, `var x int = "s"`) {
+		t.Fatalf("expected the package woven with its error kept, got %+v", inBody)
+	}
+	if user := instrument(body, false); len(user.Files) != 0 || len(user.Warnings) == 0 || user.Warnings[0].Line != 4 {
+		t.Fatalf("user code: expected no files and a warning at line 4, got %+v", user)
+	}
+	outside := instrument("package test\n\nvar x int = \"s\"\n\nfunc f() {}\n", true)
+	if len(outside.Files) != 0 || len(outside.Warnings) == 0 || outside.Warnings[0].Line != 3 {
+		t.Fatalf("expected no files and a warning at line 3, got %+v", outside)
 	}
 }
 

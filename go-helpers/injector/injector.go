@@ -21,6 +21,7 @@ import (
 
 	"github.com/dave/dst"
 	"github.com/dave/dst/decorator"
+	"github.com/dave/dst/decorator/resolver"
 	"github.com/dave/dst/decorator/resolver/gotypes"
 	"github.com/dave/dst/dstutil"
 
@@ -56,6 +57,10 @@ type run struct {
 	files []*sourceFile
 	// ex collects the verdicts when the request asks for explain; else nil.
 	ex *explainer
+	// noBodies: the package was type-checked without function bodies
+	// (bodiesMatter was false), so identifiers there are not in go/types'
+	// Uses and the decorator resolves them through the file's imports.
+	noBodies bool
 }
 
 func newResponse() *api.InstrumentResponse {
@@ -190,7 +195,12 @@ func (r *run) instrument() {
 		return
 	}
 
-	info, pkg, ok := r.typeCheck(files, cfg, r.ex != nil || needsExprTypes(files))
+	withTypes := r.ex != nil || needsExprTypes(files)
+	r.noBodies = r.req.StandardLibrary && !withTypes && !checkAllBodies && !bodiesMatter(files)
+	if r.noBodies {
+		bodiesSkipped.Add(1)
+	}
+	info, pkg, ok := r.typeCheck(files, cfg, withTypes)
 	if !ok {
 		r.ex.stopped(api.StageTypes, "the package does not type-check: left unchanged")
 		return
@@ -361,9 +371,10 @@ func (r *run) typeCheck(files []*sourceFile, cfg *importConfig, withTypes bool) 
 	}
 	var typeErrs []types.Error
 	conf := types.Config{
-		GoVersion: r.req.GoVersion,
-		Importer:  cfg.newImporter(r.fset),
-		Sizes:     types.SizesFor("gc", r.req.GOARCH),
+		GoVersion:        r.req.GoVersion,
+		IgnoreFuncBodies: r.noBodies,
+		Importer:         cfg.newImporter(r.fset),
+		Sizes:            types.SizesFor("gc", r.req.GOARCH),
 		Error: func(err error) {
 			if te, ok := err.(types.Error); ok {
 				typeErrs = append(typeErrs, te)
@@ -405,7 +416,11 @@ func (r *run) typeCheck(files []*sourceFile, cfg *importConfig, withTypes bool) 
 // weave applies the aspects to one file. It returns the new content, or nil
 // when the file is unchanged.
 func (r *run) weave(f *sourceFile, info *types.Info, pkg *types.Package, names *packageNames) ([]byte, *nodectx.File, bool) {
-	dec := decorator.NewDecoratorWithImports(r.fset, r.req.ImportPath, gotypes.New(info.Uses))
+	var idents resolver.DecoratorResolver = gotypes.New(info.Uses)
+	if r.noBodies {
+		idents = &importsResolver{types: gotypes.New(info.Uses), uses: info.Uses, scopes: info.Scopes}
+	}
+	dec := decorator.NewDecoratorWithImports(r.fset, r.req.ImportPath, idents)
 	file, err := dec.DecorateFile(f.ast)
 	if err != nil {
 		r.fail(f.name, 0, 0, "", fmt.Sprintf("decorating: %v", err))

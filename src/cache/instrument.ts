@@ -28,6 +28,8 @@ export interface InstrumentInputs {
   toolBuildID: string;
   importPath: string;
   lang: string;
+  /** A standard-library package (`-std`): weaving it may skip type-checking function bodies. */
+  standardLibrary: boolean;
   goos: string;
   goarch: string;
   testMain: boolean;
@@ -47,6 +49,7 @@ export function instrumentCacheKey(i: InstrumentInputs): string {
   field(`orchestrion-ts instrument ${FORMAT}`);
   for (const s of [i.toolBuildID, i.importPath, i.lang, i.goos, i.goarch, String(i.testMain), i.rootModule, i.orchestrionVersion, canonicalJSON(i.aspects)]) field(s);
   if (i.explain) field('explain');
+  if (i.standardLibrary) field('std');
   const dirs = sourceDirs(i.files.map((f) => f.path));
   for (const f of i.files) field(`${dirs.indexOf(path.dirname(f.path))}/${path.basename(f.path)}`), field(f.content);
   for (const [from, to] of [...i.importcfg.importMap].sort()) field(`importmap ${from}=${to}`);

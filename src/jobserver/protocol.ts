@@ -64,6 +64,8 @@ export interface InstrumentParams {
   importcfg: string;
   /** The compile's `-lang`, or "" when absent. */
   lang: string;
+  /** The compile has `-std`: a package of the toolchain's standard library. */
+  standardLibrary?: boolean;
   goos: string;
   goarch: string;
   /** Absolute path of the compiler (its GOROOT selects the wasm module built by that toolchain). */

@@ -372,6 +372,7 @@ export class JobServer {
       toolBuildID: toolBuildID(helpersHash()),
       importPath: p.importPath,
       lang: p.lang,
+      standardLibrary: p.standardLibrary === true,
       goos: p.goos,
       goarch: p.goarch,
       testMain: pkgCtx.testMain,
@@ -411,6 +412,7 @@ export class JobServer {
       rootModulePath: this.rootModule,
       orchestrionVersion,
       ignoreSpecialCases: true,
+      ...(p.standardLibrary && { standardLibrary: true }),
       ...(explain && { explain: true }),
     });
     for (const w of res.warnings ?? []) logEvent('instrument.warning', { importPath: p.importPath, ...w });

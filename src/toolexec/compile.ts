@@ -56,6 +56,7 @@ export async function compile(cmd: ParsedCommand, connect: () => Promise<Client>
       files: goFiles.map((f) => path.resolve(f)),
       importcfg: path.resolve(importcfg),
       lang: flagValue(cmd, 'lang') ?? '',
+      standardLibrary: flagValue(cmd, 'std') === 'true',
       goos: process.env.GOOS || GOOS[process.platform] || process.platform,
       goarch: process.env.GOARCH || GOARCH[process.arch] || process.arch,
       tool: cmd.args[0]!,

@@ -32,6 +32,11 @@ export interface InstrumentRequest {
   ignoreSpecialCases?: boolean;
   /** Also answer, for each aspect sent, why it did or did not apply (`explain` below). */
   explain?: boolean;
+  /**
+   * A package of the toolchain's standard library (its compile has `-std`): it type-checks, so the
+   * injector checks no function body when no aspect looks inside one.
+   */
+  standardLibrary?: boolean;
 }
 
 /**

@@ -2,6 +2,7 @@ package join
 
 import (
 	"encoding/json"
+	"go/ast"
 
 	"github.com/dave/dst"
 
@@ -154,12 +155,50 @@ func (f *Function) PackageMayMatch(ctx *may.PackageContext) may.MatchType {
 
 func (f *Function) FileMayMatch(ctx *may.FileContext) may.MatchType {
 	res := may.Match
+	declOnly := false
 	for _, opt := range f.Options {
 		if res = res.And(opt.fileMayMatch(ctx)); res == may.NeverMatch {
-			break
+			return res
+		}
+		switch opt.(type) {
+		case functionName, receiverType:
+			declOnly = true
 		}
 	}
+	if declOnly {
+		// Only a declaration has a name or a receiver: one declaration must
+		// pass every option that can be read from its syntax (a file of
+		// net/http declares many a RoundTrip, and names Transport, without
+		// declaring (*Transport).RoundTrip).
+		res = res.And(ctx.DeclaresFuncWhere(func(fd *ast.FuncDecl) bool { return f.declMayMatch(fd, ctx.ImportPath) }))
+	}
 	return res
+}
+
+// declMayMatch: whether the declaration may pass every option, those that
+// depend on types aside.
+func (f *Function) declMayMatch(fd *ast.FuncDecl, importPath string) bool {
+	var recv ast.Expr
+	if fd.Recv != nil && len(fd.Recv.List) == 1 {
+		recv = fd.Recv.List[0].Type
+	}
+	for _, opt := range f.Options {
+		switch o := opt.(type) {
+		case functionName:
+			if fd.Name == nil || fd.Name.Name != string(o) {
+				return false
+			}
+		case hasReceiver:
+			if (recv != nil) != bool(o) {
+				return false
+			}
+		case receiverType:
+			if recv == nil || (importPath != "" && !o.matchesSyntax(recv, importPath)) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func (f *Function) ImpliesImported() []string {
@@ -203,6 +242,30 @@ func (r receiverType) packageMayMatch(ctx *may.PackageContext) may.MatchType {
 		return may.Match
 	}
 	return may.NeverMatch
+}
+
+// matchesSyntax is evaluate's test on a receiver's syntax: the declared
+// type of the package, behind a star exactly when the pattern has one.
+func (r receiverType) matchesSyntax(expr ast.Expr, importPath string) bool {
+	if r.typeName.ImportPath != importPath {
+		return false
+	}
+	if star, ok := expr.(*ast.StarExpr); ok {
+		if !r.typeName.Pointer {
+			return false
+		}
+		expr = star.X
+	} else if r.typeName.Pointer {
+		return false
+	}
+	switch e := expr.(type) {
+	case *ast.IndexExpr:
+		expr = e.X
+	case *ast.IndexListExpr:
+		expr = e.X
+	}
+	id, ok := expr.(*ast.Ident)
+	return ok && id.Name == r.typeName.Name
 }
 
 func (r receiverType) fileMayMatch(ctx *may.FileContext) may.MatchType {

@@ -501,3 +501,41 @@ func TestStructLiteralFilterWithSyntax(t *testing.T) {
 		}
 	}
 }
+
+// Once parsed, a file must declare a function that passes the name and
+// receiver options together; the filter never rules out what the walk matches.
+func TestFunctionDeclFilterWithSyntax(t *testing.T) {
+	rt := `{"function-body": {"function": [{"name": "RoundTrip"}, {"receiver": "*example.com/pkg.Transport"}]}}`
+	val := `{"function-body": {"function": [{"receiver": "example.com/pkg.Transport"}, {"receiver": true}]}}`
+	for _, tc := range []struct {
+		jp, src string
+		want    may.MatchType
+	}{
+		{rt, "package p\n\ntype Transport struct{}\n\nfunc (t *Transport) RoundTrip() {}\n", may.Match},
+		{rt, "package p\n\ntype Transport[T any] struct{}\n\nfunc (t *Transport[T]) RoundTrip() {}\n", may.Match},
+		// Another type's RoundTrip, in a file that names Transport.
+		{rt, "package p\n\ntype Transport struct{}\n\ntype h2Transport struct{ t *Transport }\n\nfunc (t *h2Transport) RoundTrip() {}\n\nfunc (t *Transport) Close() {}\n", may.NeverMatch},
+		// A value receiver for a pointer pattern, and a function without one.
+		{rt, "package p\n\ntype Transport struct{}\n\nfunc (t Transport) RoundTrip() {}\n", may.NeverMatch},
+		{rt, "package p\n\ntype Transport struct{}\n\nfunc RoundTrip(t *Transport) {}\n", may.NeverMatch},
+		{val, "package p\n\ntype Transport struct{}\n\nfunc (Transport) M() {}\n", may.Unknown},
+		{val, "package p\n\ntype Transport struct{}\n\nfunc (*Transport) M() {}\n", may.NeverMatch},
+	} {
+		p, err := Decode(json.RawMessage(tc.jp), "join-point")
+		if err != nil {
+			t.Fatalf("%s: %v", tc.jp, err)
+		}
+		af, err := parser.ParseFile(token.NewFileSet(), "p.go", tc.src, parser.ParseComments)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := &may.FileContext{FileContent: []byte(tc.src), PackageName: "p", AST: af, ImportPath: "example.com/pkg"}
+		got := p.FileMayMatch(ctx)
+		if got != tc.want {
+			t.Errorf("%s on %q: FileMayMatch once parsed = %v, want %v", tc.jp, tc.src, got, tc.want)
+		}
+		if matched := matchesIn(t, tc.jp, tc.src, env{}); (len(matched) > 0) != (got != may.NeverMatch) {
+			t.Errorf("%s on %q: filter says %v, the walk matched %q", tc.jp, tc.src, got, matched)
+		}
+	}
+}

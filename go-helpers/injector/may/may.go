@@ -223,6 +223,21 @@ func (c *FileContext) DeclaresFunc(name string) MatchType {
 	return NeverMatch
 }
 
+// DeclaresFuncWhere tells, once the file is parsed, whether one of its
+// function declarations satisfies pred (Unknown before, and while explaining:
+// the walk then gives its own verdict).
+func (c *FileContext) DeclaresFuncWhere(pred func(*ast.FuncDecl) bool) MatchType {
+	if c.AST == nil || c.Explaining {
+		return Unknown
+	}
+	for _, d := range c.AST.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && pred(fd) {
+			return Match
+		}
+	}
+	return NeverMatch
+}
+
 // FileContains is a raw substring search over the file's bytes. As in
 // Orchestrion, an empty needle never matches.
 func (c *FileContext) FileContains(s string) MatchType {

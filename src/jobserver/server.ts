@@ -92,6 +92,8 @@ export class JobServer {
   private configState: Promise<ConfigState> | undefined;
   /** `opts.knownSuffix` stands for the configuration as the build started: used by the first load only. */
   private knownSuffixUnused = true;
+  /** `prepare` was called: the wrapper (`orchestrion go`) reports a configuration error itself. */
+  private preparedFor = false;
   private readonly sockets = new Set<Duplex>();
   private readonly stats: Required<StatsResult> = { requests: {}, instrumented: 0, cached: 0, skipped: 0, compiles: 0, reused: 0, instrumentMs: 0, childBuilds: 0, childBuildMs: 0, configMs: 0, resolutionsReused: 0 };
   private readonly rootModule: string;
@@ -141,6 +143,7 @@ export class JobServer {
    * names the file, position and aspect. Called by `orchestrion go` before it runs `go`.
    */
   async prepare(tc: Toolchain): Promise<Prepared> {
+    this.preparedFor = true;
     const { suffix, inputs, config } = await this.currentConfig(tc);
     return { suffix, inputs, warnings: config.warnings };
   }
@@ -187,7 +190,15 @@ export class JobServer {
     switch (method) {
       case 'version.suffix': {
         const p = params as Methods['version.suffix']['params'];
-        return { suffix: (await this.currentConfig(toolchainOfTool(p.tool), true)).suffix } as R;
+        try {
+          return { suffix: (await this.currentConfig(toolchainOfTool(p.tool), true)).suffix } as R;
+        } catch (err) {
+          // `orchestrion go` asked for the configuration (prepare) while go started: it reports the
+          // error and stops go, whose `-V=full` would otherwise race it with go's own message. The
+          // answer never comes; the socket closes with the session.
+          if (this.preparedFor) await new Promise<never>(() => {});
+          throw err;
+        }
       }
       case 'build.start': {
         const p = params as Methods['build.start']['params'];

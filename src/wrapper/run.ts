@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { toolexecInvocation } from '../gocommand.ts';
 import { childBuildArgs, parseGoFlags, stripToolexec } from '../goflags.ts';
 import { startHostedServer, type BuildServer } from '../jobserver/host.ts';
+import type { Prepared } from '../jobserver/server.ts';
 import { openSession, persistentServerWanted, serverIdleMs } from '../jobserver/persistent-client.ts';
 import { JOBSERVER_ENV, VERSION_SUFFIX_ENV } from '../jobserver/protocol.ts';
 import { GATE_DIR_ENV, gateEnabled, makeGateDir, ungatedCount } from '../jobserver/compile-gate.ts';
@@ -21,6 +22,7 @@ import { mergeRecords, prefetchEnabled, uncovered, ROLE_ENV, writePrefetchFile, 
 import { reportCacheStats, STATS_ENV } from '../cacheprog/stats.ts';
 import { emitOverhead, overheadReport, type OverheadReport } from './overhead.ts';
 import { sharedSuffix } from './shared-suffix.ts';
+import { killTree } from './proctree.ts';
 import { hintTarget, prefetchSet, readLocalHint, sameSets, writeLocalHint, type ResolveHint } from '../cache/resolve-hint.ts';
 
 export interface WrapperOptions {
@@ -117,20 +119,30 @@ async function runInstrumented(argv: string[], opts: WrapperOptions, interrupts:
   }
   let code: number;
   try {
+    // Without a suffix the configuration is loaded and validated while go loads its packages: go
+    // asks for it with its first `-V=full` (through the job server, which waits for the load). A bad
+    // orchestrion.yml still fails with its own message: the job server holds go's `-V=full` calls
+    // then, and go is stopped before it can report them (see below). With a shared cache (CI) the
+    // suffix is known first: it keys the hints and the prefetch index read before go starts.
+    let loading: Promise<Prepared> | undefined;
     if (suffix === undefined) {
-      // Load and validate the configuration before go starts, so a bad orchestrion.yml fails fast
-      // with its own message rather than as a failed `compile -V=full`.
       const since = Date.now();
-      const prepared = await interrupts.race(server.prepare(toolchain));
-      suffix = prepared.suffix;
-      if (key) writeSuffix(key, suffix, prepared.inputs, since);
-      await shared?.store(suffix, prepared.inputs, since);
+      const storing = server.prepare(toolchain).then(async (prepared) => {
+        if (key) writeSuffix(key, prepared.suffix, prepared.inputs, since);
+        await shared?.store(prepared.suffix, prepared.inputs, since);
+        return prepared;
+      });
+      if (shared) suffix = (await interrupts.race(storing)).suffix;
+      else {
+        loading = storing;
+        loading.catch(() => {}); // awaited below, once go has been stopped
+      }
     }
     // What the last build of these packages resolved: from this machine, else (a fresh CI worker)
     // from whoever stored the suffix it found.
     const target = hintTarget(inv.args);
-    let hint: ResolveHint | undefined = key ? readLocalHint(key, target, suffix) : undefined;
-    if (!hint && suffixSource === 'shared') hint = await shared?.lookupHint(target, suffix).catch(() => undefined);
+    let hint: ResolveHint | undefined = key && suffix !== undefined ? readLocalHint(key, target, suffix) : undefined;
+    if (!hint && suffixSource === 'shared' && suffix !== undefined) hint = await shared?.lookupHint(target, suffix).catch(() => undefined);
     // One set, the one the end of the build needs (prefetchSet): what is left on the critical path
     // when every compile is cached. Earlier sets belong to compiles that are cached then, and their
     // child builds would only compete with the linker for the cores (measured: docs/PERFORMANCE.md).
@@ -144,18 +156,25 @@ async function runInstrumented(argv: string[], opts: WrapperOptions, interrupts:
     // fetches for the next one (src/cacheprog/prefetch.ts). Our cacheprog only: others ignore it.
     const prefetching = shared !== undefined && suffixSource !== 'cache' && prefetchAllowed;
     let index: PrefetchIndex | undefined;
-    if (prefetching) {
+    if (prefetching && suffix !== undefined) {
       index = await shared.lookupIndex(target, suffix).catch(() => undefined);
       writePrefetchFile(cacheStats, index);
     }
     await shared?.close();
     logEvent('wrapper.go', { suffix, prefetch: ahead?.length ?? 0 });
     const goStart = performance.now();
-    const goEnvironment = { ...process.env, [JOBSERVER_ENV]: server.url, [VERSION_SUFFIX_ENV]: suffix, ...(prefetching ? { [ROLE_ENV]: 'main' } : {}) };
-    code = await runGo(inv.args, goEnvironment, interrupts);
+    const goEnvironment = {
+      ...process.env,
+      [JOBSERVER_ENV]: server.url,
+      ...(suffix !== undefined && { [VERSION_SUFFIX_ENV]: suffix }),
+      ...(prefetching ? { [ROLE_ENV]: 'main' } : {}),
+    };
+    code = await runGo(inv.args, goEnvironment, interrupts, loading);
     const goMs = performance.now() - goStart;
-    if (code === 0) await keepHint(server, { key, target, suffix, hint, shared });
-    if (code === 0 && prefetching) {
+    // Settled: runGo waited for it.
+    if (loading) suffix = (await loading).suffix;
+    if (code === 0 && suffix !== undefined) await keepHint(server, { key, target, suffix, hint, shared });
+    if (code === 0 && prefetching && suffix !== undefined) {
       const used = mergeRecords(cacheStats);
       const fresh = uncovered(index, used);
       if (fresh > 0) {
@@ -291,19 +310,32 @@ function buildID(distDir: string): string | undefined {
   }
 }
 
-/** Runs go; its exit status, or 128+n when a signal ended it. */
-async function runGo(args: string[], env: NodeJS.ProcessEnv, interrupts: Interrupts): Promise<number> {
+/**
+ * Runs go; its exit status, or 128+n when a signal ended it. `loading` is the configuration being
+ * loaded meanwhile: if it fails, go is stopped with the toolexec processes it runs (those waiting for
+ * its `-V=full` answer are held by the job server, so neither they nor go report anything), and its
+ * error is thrown once go has ended. When go ends first, `loading` is awaited before returning.
+ */
+async function runGo(args: string[], env: NodeJS.ProcessEnv, interrupts: Interrupts, loading?: Promise<unknown>): Promise<number> {
   interrupts.check();
   // Started with node:child_process, not execa (see toolexec/run.ts): a warm no-op build is mostly start-up.
   const child = spawn('go', args, { stdio: 'inherit', env });
   interrupts.child = child;
+  let failed: { err: unknown } | undefined;
+  loading?.catch((err: unknown) => {
+    failed = { err };
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) killTree(child.pid);
+  });
   try {
     const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
       child.once('error', reject);
       child.once('exit', (c, s) => resolve([c, s]));
     });
+    if (loading && !failed) await interrupts.race(loading).catch((err: unknown) => (failed ??= { err }));
+    if (failed) throw failed.err;
     return code ?? 128 + (os.constants.signals[signal!] ?? 0);
   } catch (err) {
+    if (err === failed?.err) throw err;
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('the Go toolchain is not installed or not on PATH (go: not found)');
     throw new Error(`running go: ${(err as Error).message}`);
   } finally {

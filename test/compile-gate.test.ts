@@ -6,7 +6,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { compileGate, configurationGate, fileMayMatch, packageClause, packageMayMatch, type Gate, type PackageContext } from '../src/config/prefilter.ts';
-import { makeGateDir, recordCarrier, recordEmptyArchives, writeGate } from '../src/jobserver/compile-gate.ts';
+import { makeGateDir, recordArchiveDeps, recordCachedArchiveDeps, recordEmptyArchives, writeGate } from '../src/jobserver/compile-gate.ts';
+import { appendMember, readMember } from '../src/toolexec/archive.ts';
+import { parseImportConfig } from '../src/toolexec/importcfg.ts';
+import { LinkDeps } from '../src/toolexec/linkdeps.ts';
 import { BIN, run, tempDir } from './helpers.ts';
 
 /** What bin/orchestrion decides, in TypeScript: whether the gate lets the compile through to Node. */
@@ -88,7 +91,7 @@ test('gates of join points: narrowest part of an all-of, union of a one-of, alwa
 });
 
 /** A gate directory and a compile command line as cmd/go writes it, with a fake compiler. */
-function gateFixture(gate: Gate, files: Record<string, string>, importcfg: string) {
+function gateFixture(gate: Gate, files: Record<string, string>, importcfg: string, p = 'example.com/x') {
   const dir = tempDir('gate');
   const gateDir = path.join(dir, 'gate');
   makeGateDir(gateDir);
@@ -102,13 +105,17 @@ function gateFixture(gate: Gate, files: Record<string, string>, importcfg: strin
     fs.writeFileSync(f, content);
     return f;
   });
-  // The "compiler" says it ran; Node, reached when the gate is open, fails: no job server.
+  // The "compiler" writes an archive of one member and says it ran; Node, reached when the gate is
+  // open, fails: no job server.
   const compiler = path.join(dir, 'compile');
-  fs.writeFileSync(compiler, '#!/bin/sh\necho compiled-directly\n');
+  fs.writeFileSync(compiler, `#!/bin/sh\ncp ${JSON.stringify(path.join(dir, 'object.a'))} "$2"\necho compiled-directly\n`);
   fs.chmodSync(compiler, 0o755);
-  const args = ['toolexec', compiler, '-o', path.join(work, 'b001', '_pkg_.a'), '-p', 'example.com/x', '-buildid', 'abc/abc', '-importcfg', cfg, ...goFiles];
+  fs.writeFileSync(path.join(dir, 'object.a'), '!<arch>\n');
+  appendMember(path.join(dir, 'object.a'), '__.PKGDEF', 'go object linux amd64\n');
+  const out = path.join(work, 'b001', '_pkg_.a');
+  const args = ['toolexec', compiler, '-o', out, '-p', p, '-buildid', 'abc/abc', '-importcfg', cfg, ...goFiles];
   const call = (importPath = 'example.com/x') => run(BIN, args, { cwd: dir, env: { ...process.env, ORCHESTRION_GATE_DIR: gateDir, TOOLEXEC_IMPORTPATH: importPath, ORCHESTRION_JOBSERVER_URL: 'unix:/nonexistent' } });
-  return { gateDir, work, call };
+  return { gateDir, work, cfg, out, object: path.join(dir, 'object.a'), call };
 }
 
 test('bin/orchestrion runs a compile directly only when the gate is closed for it', () => {
@@ -136,10 +143,48 @@ test('bin/orchestrion runs a compile directly only when the gate is closed for i
   assert.notEqual(fromCache.call().stdout, 'compiled-directly\n');
   recordEmptyArchives(fromCache.gateDir, [cached, '/elsewhere/not-a-cache-file.a']);
   assert.equal(fromCache.call().stdout, 'compiled-directly\n');
-  const carrier = gateFixture(gate, { 'a.go': 'package x\n' }, plainCfg);
-  assert.equal(carrier.call().stdout, 'compiled-directly\n');
-  recordCarrier(carrier.gateDir, 'fmt');
-  assert.notEqual(carrier.call().stdout, 'compiled-directly\n');
+  // Imports with link.deps: the shell passes them on as a compile through Node would.
+  const cacheFile = path.join(tempDir('gate-cache'), 'ab', `${'cd'.repeat(32)}-d`);
+  const inheritedCfg = `# import config\nimportmap example.com/alias=example.com/provided\npackagefile fmt=$WORK/b002/_pkg_.a\npackagefile example.com/provided=$WORK/b005/_pkg_.a\npackagefile io=${cacheFile}\n`;
+  const carrier = gateFixture(gate, { 'a.go': 'package x\n' }, inheritedCfg);
+  /** An archive as a compile leaves it, with the link.deps `deps` when given (recorded, as its writer does). */
+  const archive = (file: string, deps?: string) => {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.copyFileSync(carrier.object, file);
+    if (deps === undefined) return;
+    appendMember(file, 'link.deps', deps);
+    recordArchiveDeps(carrier.gateDir, file, deps);
+  };
+  archive(cacheFile);
+  archive(path.join(carrier.work, 'b002', '_pkg_.a'));
+  archive(path.join(carrier.work, 'b005', '_pkg_.a'));
+  recordEmptyArchives(carrier.gateDir, [cacheFile]);
+  r = carrier.call();
+  assert.equal(r.stdout, 'compiled-directly\n', r.stderr);
+  assert.equal(readMember(carrier.out, 'link.deps'), undefined);
+  archive(path.join(carrier.work, 'b002', '_pkg_.a'), '#link.deps@v2\nrelocation\texample.com/z\nrelocation\texample.com/a/b\nimport\texample.com/alias\n');
+  archive(path.join(carrier.work, 'b005', '_pkg_.a'), '#link.deps@v2\nimport\texample.com/z\nrelocation\texample.com/a\n');
+  r = carrier.call();
+  assert.equal(r.stdout, 'compiled-directly\n', r.stderr);
+  const expected = path.join(carrier.work, 'expected.a');
+  fs.copyFileSync(carrier.object, expected);
+  const inherited = LinkDeps.inherited(parseImportConfig(fs.readFileSync(carrier.cfg, 'utf8'), carrier.cfg));
+  assert.deepEqual(inherited.entries(), [['example.com/a', 'relocation'], ['example.com/a/b', 'relocation'], ['example.com/z', 'import']]);
+  appendMember(expected, 'link.deps', inherited.format());
+  assert.deepEqual(fs.readFileSync(carrier.out), fs.readFileSync(expected));
+  // Its own record, for its importers.
+  assert.equal(fs.readFileSync(path.join(carrier.gateDir, 'deps', carrier.out), 'utf8'), inherited.format());
+  // A main package imports what it inherits (Node's generated file): through Node.
+  const main = gateFixture(gate, { 'a.go': 'package main\n' }, plainCfg, 'main');
+  recordArchiveDeps(main.gateDir, path.join(main.work, 'b002', '_pkg_.a'), '#link.deps@v2\nimport\texample.com/z\n');
+  assert.notEqual(main.call().stdout, 'compiled-directly\n');
+  // A cached import recorded with link.deps (read by a compile through Node); a record in a format the shell does not read.
+  const fromCacheDeps = gateFixture(gate, { 'a.go': 'package x\n' }, `# import config\npackagefile io=${cached}\n`);
+  recordCachedArchiveDeps(fromCacheDeps.gateDir, new Map([[cached, '#link.deps@v2\nimport\texample.com/z\n']]));
+  assert.equal(fromCacheDeps.call().stdout, 'compiled-directly\n');
+  assert.equal(readMember(fromCacheDeps.out, 'link.deps')?.toString(), '#link.deps@v2\nimport\texample.com/z\n');
+  recordCachedArchiveDeps(fromCacheDeps.gateDir, new Map([[cached, '#link.deps@v1\nexample.com/z\n']]));
+  assert.notEqual(fromCacheDeps.call().stdout, 'compiled-directly\n');
   // No gate written ('always'): everything through Node.
   const always = gateFixture('always', { 'a.go': 'package x\n' }, plainCfg);
   assert.notEqual(always.call().stdout, 'compiled-directly\n');

@@ -7,17 +7,19 @@
 // or importcfg (`grep -F -f needles`), its TOOLEXEC_IMPORTPATH matching no line of `paths`, and, when
 // `main` exists, its -p neither `main` nor other than its import path.
 //
-// A compile must also pass on the link.deps of its imports (src/toolexec/linkdeps.ts), which only a
-// compile through Node does: so the gate also stays open to the importers of `carriers`, the
-// packages this build compiled with link.deps, each recorded by its compile before it returns to
-// go, and to a compile with an import from go's cache not in `empty`, the cached archives compiles
-// through Node read and found without link.deps (go's cache names a file by its content's hash).
+// A compile must also pass on the link.deps of its imports (src/toolexec/linkdeps.ts). The shell
+// does so for a package that is not main from records: `deps/<archive path>` holds the link.deps of
+// an archive that has some, written by whoever wrote it (a compile, through Node or the shell, before
+// it returns to go; a compile that takes another's outputs) or first read it (an archive of go's
+// cache, named by its content's hash, read by a compile through Node). An archive of the build's
+// $WORK without a record has none; one from go's cache must be recorded, or in `empty` (the cached
+// archives compiles through Node read and found without link.deps), or the gate stays open.
 //
 // Files in the directory ($ORCHESTRION_GATE_DIR, one per `orchestrion go` build, removed with it):
 //   needles   fixed strings, one per line; written last: until it exists every compile goes through Node
 //   paths     sh `case` patterns on TOOLEXEC_IMPORTPATH, one per line (import paths, `*.test`)
 //   main      present when an aspect may match a package by its name being main
-//   carriers  importcfg keys (`packagefile <-p>=`) of the packages compiled with link.deps, one per line
+//   deps/     deps/<absolute archive path>: that archive's link.deps, for archives that have some
 //   empty     archives of go's cache known to carry no link.deps (read by a compile through Node)
 //   children  present while a child build of the job server runs: directly run compiles then share
 //             their outputs through `dedupe/` (a flock per action ID), as build.start shares those
@@ -45,16 +47,19 @@ const PLAIN_PATH = /^[A-Za-z0-9._~+/-]+$/;
 /** Creates the gate directory of a build: every compile goes through Node until a job server writes its gate. */
 export function makeGateDir(dir: string): void {
   fs.mkdirSync(path.join(dir, 'dedupe'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'carriers'), '');
+  fs.mkdirSync(path.join(dir, 'deps'));
   fs.writeFileSync(path.join(dir, 'empty'), '');
 }
 
 /**
- * Records that the package compiled with `-p pkgPath` has a link.deps member: its importers then go
- * through Node. Throws when it cannot: the compile must fail rather than let an importer lose them.
+ * Records the link.deps (`text`, as in the archive) of the archive at the absolute path `archive`,
+ * which this process wrote: its importers can then be compiled directly. Throws when it cannot: the
+ * compile must fail rather than let an importer lose them.
  */
-export function recordCarrier(dir: string, pkgPath: string): void {
-  fs.appendFileSync(path.join(dir, 'carriers'), `packagefile ${pkgPath}=\n`);
+export function recordArchiveDeps(dir: string, archive: string, text: string): void {
+  const record = path.join(dir, 'deps', archive);
+  fs.mkdirSync(path.dirname(record), { recursive: true });
+  fs.writeFileSync(record, text);
 }
 
 /** go's cache names an output by the SHA-256 of its content: what is true of one file stays true. */
@@ -71,6 +76,23 @@ export function recordEmptyArchives(dir: string, archives: string[]): void {
     fs.appendFileSync(path.join(dir, 'empty'), lines.join(''));
   } catch {
     // The gate only stays open to their importers.
+  }
+}
+
+/** Records the link.deps of archives of go's cache read with some (archive path → text). */
+export function recordCachedArchiveDeps(dir: string, archives: Map<string, string>): void {
+  for (const [archive, text] of archives) {
+    if (!CACHE_OUTPUT.test(path.basename(archive)) || !path.isAbsolute(archive) || archive.includes('\n')) continue;
+    try {
+      // Written aside and renamed: a compile may read it at any time.
+      const record = path.join(dir, 'deps', archive);
+      fs.mkdirSync(path.dirname(record), { recursive: true });
+      const tmp = `${record}.${process.pid}`;
+      fs.writeFileSync(tmp, text);
+      fs.renameSync(tmp, record);
+    } catch {
+      // The gate only stays open to their importers.
+    }
   }
 }
 

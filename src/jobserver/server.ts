@@ -173,14 +173,18 @@ export class JobServer {
       socket,
       (req) => {
         this.stats.requests[req.method] = (this.stats.requests[req.method] ?? 0) + 1;
+        // A compile or link: `-V=full` (when go starts before the suffix is known) and stats are
+        // not calls of a build that misses go's cache.
+        if (req.method !== 'version.suffix' && req.method !== 'stats' && !this.sawRequest) {
+          this.sawRequest = true;
+          const pending = this.pendingPrefetch;
+          this.pendingPrefetch = undefined;
+          if (pending) void this.prefetch(pending);
+        }
         return this.handle(req.method, req.params);
       },
       () => {
         this.lastActivity = Date.now();
-        this.sawRequest = true;
-        const pending = this.pendingPrefetch;
-        this.pendingPrefetch = undefined;
-        if (pending) void this.prefetch(pending);
       },
     );
   }

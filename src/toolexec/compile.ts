@@ -6,8 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Client } from '../jobserver/client.ts';
 import type { GeneratedOrigin } from '../jobserver/protocol.ts';
-import { GATE_DIR_ENV, recordCarrier, recordEmptyArchives } from '../jobserver/compile-gate.ts';
-import { appendMember } from './archive.ts';
+import { GATE_DIR_ENV, recordArchiveDeps, recordCachedArchiveDeps, recordEmptyArchives } from '../jobserver/compile-gate.ts';
+import { appendMember, readMember } from './archive.ts';
 import { flagValue, positionals, withFlag, type ParsedCommand } from './argv.ts';
 import { LINK_DEPS_MEMBER } from './linkdeps.ts';
 import { runTool, spawnTool } from './run.ts';
@@ -41,6 +41,10 @@ export async function compile(cmd: ParsedCommand, connect: () => Promise<Client>
       // Another process of this build compiled it already: take its outputs.
       copyArtifact(start.reuse, ARCHIVE, output);
       if (asmhdr) copyArtifact(start.reuse, ASMHDR, asmhdr);
+      // Its importers read the gate's record of what it carries (src/jobserver/compile-gate.ts).
+      const gate = process.env[GATE_DIR_ENV];
+      const carried = gate ? readMember(output, LINK_DEPS_MEMBER) : undefined;
+      if (gate && carried) recordArchiveDeps(gate, path.resolve(output), carried.toString('utf8'));
       return 0;
     }
     token = start.token;
@@ -65,7 +69,10 @@ export async function compile(cmd: ParsedCommand, connect: () => Promise<Client>
     const linkDeps = w.linkDeps;
     const gate = process.env[GATE_DIR_ENV];
     // What this compile learnt of go's cached archives opens the gate to their importers.
-    if (gate) recordEmptyArchives(gate, w.withoutLinkDeps);
+    if (gate) {
+      recordEmptyArchives(gate, w.withoutLinkDeps);
+      recordCachedArchiveDeps(gate, w.withLinkDeps);
+    }
     // The modified files take the originals' places on the command line; each maps to the aspects
     // of its generated regions.
     const byOriginal = new Map(w.files.map((f) => [f.original, f]));
@@ -81,9 +88,10 @@ export async function compile(cmd: ParsedCommand, connect: () => Promise<Client>
 
     const code = origins.size > 0 ? await compileNamingAspects(cmd, args, origins) : await runTool(args);
     if (code === 0 && linkDeps.size > 0) {
-      appendMember(output, LINK_DEPS_MEMBER, linkDeps.format());
+      const text = linkDeps.format();
+      appendMember(output, LINK_DEPS_MEMBER, text);
       // Before go (or another process, through build.start) can hand the archive to an importer.
-      if (gate) recordCarrier(gate, pkg);
+      if (gate) recordArchiveDeps(gate, path.resolve(output), text);
     }
     if (code === 0) await finish({ artifacts: { [ARCHIVE]: output, ...(asmhdr ? { [ASMHDR]: asmhdr } : {}) } });
     else await finish({ error: `compiling ${importPath} failed (exit status ${code})` });

@@ -59,20 +59,29 @@ export class LinkDeps {
 
   /** The link.deps of an archive (empty when it has no such member). */
   static fromArchive(file: string): LinkDeps {
+    return LinkDeps.withText(file).deps;
+  }
+
+  /** The link.deps of an archive, and the member's text when it has one. */
+  private static withText(file: string): { deps: LinkDeps; text?: string } {
     const data = readMember(file, LINK_DEPS_MEMBER);
-    return data ? LinkDeps.parse(data.toString('utf8'), `${file}(${LINK_DEPS_MEMBER})`) : new LinkDeps();
+    if (!data) return { deps: new LinkDeps() };
+    const text = data.toString('utf8');
+    return { deps: LinkDeps.parse(text, `${file}(${LINK_DEPS_MEMBER})`), text };
   }
 
   /**
    * What the archives of an importcfg carry that the importcfg itself does not satisfy; the archives
-   * that carry nothing are added to `empty` when given.
+   * that carry nothing are added to `empty`, those that carry some to `carrying` with the member's
+   * text, when given.
    */
-  static inherited(cfg: ImportConfig, empty?: string[]): LinkDeps {
+  static inherited(cfg: ImportConfig, empty?: string[], carrying?: Map<string, string>): LinkDeps {
     const out = new LinkDeps();
     for (const file of cfg.packageFiles.values()) {
-      const deps = LinkDeps.fromArchive(file).deps;
+      const { deps, text } = LinkDeps.withText(file);
       if (deps.size === 0) empty?.push(file);
-      for (const [p, k] of deps) if (!provides(cfg, p)) out.add(p, k);
+      else if (text !== undefined) carrying?.set(file, text);
+      for (const [p, k] of deps.deps) if (!provides(cfg, p)) out.add(p, k);
     }
     return out;
   }

@@ -107,6 +107,8 @@ export interface Weaving {
   syntheticFile?: string;
   /** The archives of the importcfg (as go gave it) without link.deps. */
   withoutLinkDeps: string[];
+  /** Those with link.deps: archive → the member's text. */
+  withLinkDeps: Map<string, string>;
 }
 
 /**
@@ -122,7 +124,8 @@ export async function weave(client: Client, req: WeaveRequest): Promise<Weaving>
   const original = new Set(cfg.packageFiles.keys());
   // What this package's imports carry, and what its own advice adds.
   const withoutLinkDeps: string[] = [];
-  const linkDeps = LinkDeps.inherited(cfg, withoutLinkDeps);
+  const withLinkDeps = new Map<string, string>();
+  const linkDeps = LinkDeps.inherited(cfg, withoutLinkDeps, withLinkDeps);
   const injected: string[] = [];
   const aspectOf = new Map<string, string>();
   for (const ref of res.references) {
@@ -145,7 +148,7 @@ export async function weave(client: Client, req: WeaveRequest): Promise<Weaving>
     rewriteImportConfig(req.importcfg, cfg);
   }
 
-  const weaving: Weaving = { result: res, files: [], linkDeps, withoutLinkDeps };
+  const weaving: Weaving = { result: res, files: [], linkDeps, withoutLinkDeps, withLinkDeps };
   if (res.files.length > 0) {
     const byOriginal = new Map(res.files.map((f) => [f.path, f]));
     const dir = path.join(outDir, 'orchestrion', 'src', req.packageName);

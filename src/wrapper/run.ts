@@ -139,9 +139,20 @@ async function runInstrumented(argv: string[], opts: WrapperOptions, interrupts:
       }
     }
     // What the last build of these packages resolved: from this machine, else (a fresh CI worker)
-    // from whoever stored the suffix it found.
+    // from whoever stored the suffix it found. While the configuration loads, the local hint is read
+    // once it has (go's first compile comes after that).
     const target = hintTarget(inv.args);
     let hint: ResolveHint | undefined = key && suffix !== undefined ? readLocalHint(key, target, suffix) : undefined;
+    const lateHint =
+      key && loading
+        ? loading.then((p) => {
+            const h = readLocalHint(key, target, p.suffix);
+            const sets = h && prefetchSet(h.sets);
+            if (sets) server.prefetch([sets], 'first-call');
+            return h;
+          })
+        : undefined;
+    lateHint?.catch(() => {});
     if (!hint && suffixSource === 'shared' && suffix !== undefined) hint = await shared?.lookupHint(target, suffix).catch(() => undefined);
     // One set, the one the end of the build needs (prefetchSet): what is left on the critical path
     // when every compile is cached. Earlier sets belong to compiles that are cached then, and their
@@ -173,6 +184,7 @@ async function runInstrumented(argv: string[], opts: WrapperOptions, interrupts:
     const goMs = performance.now() - goStart;
     // Settled: runGo waited for it.
     if (loading) suffix = (await loading).suffix;
+    if (lateHint) hint = await lateHint;
     if (code === 0 && suffix !== undefined) await keepHint(server, { key, target, suffix, hint, shared });
     if (code === 0 && prefetching && suffix !== undefined) {
       const used = mergeRecords(cacheStats);

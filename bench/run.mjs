@@ -108,7 +108,8 @@ if (want('throughput')) {
     'join-point': { 'function-body': { function: [{ receiver: recv }] } },
     advice: [{ 'prepend-statements': { template: 'println({{ printf "%q" .Function.Name }})' } }],
   }));
-  const pool = new InjectorPool(await ensureWasm(await pathToolchain(root)), 1);
+  const { memoryPlan } = await import('../dist/pool/budget.js');
+  const pool = new InjectorPool(await ensureWasm(await pathToolchain(root)), memoryPlan({ ...process.env, ORCHESTRION_WORKERS: '1' }));
   const req = { importPath: 'net/http', goVersion: '', goos: 'linux', goarch: 'amd64', files, importcfg, aspects };
   const times = [];
   let modified = 0;

@@ -12,10 +12,16 @@ function buildFixture(edit: (dir: string) => void) {
   const dir = tempModule('test/fixtures/traced');
   edit(dir);
   const exe = path.join(dir, 'out.bin');
-  const r = run(BIN, ['go', 'build', '-o', exe, '.'], { cwd: dir, env: goEnv(gocache) });
+  const tmp = tempDir('tmpdir');
+  const r = run(BIN, ['go', 'build', '-o', exe, '.'], { cwd: dir, env: goEnv(gocache, { TMPDIR: tmp }) });
   // go starts while the configuration loads; on a configuration error it is stopped before it can
-  // add its own report of a failed `compile -V=full`.
+  // add its own report of a failed `compile -V=full`, and its $WORK goes with the job directory.
   assert.doesNotMatch(r.stderr, /buildID|-V=full/, describeResult(r));
+  assert.deepEqual(
+    fs.readdirSync(tmp).filter((e) => e.startsWith('go-build')),
+    [],
+    'no go-build directory left',
+  );
   return { dir, exe, r };
 }
 const editYml = (f: (s: string) => string) => (dir: string) => {

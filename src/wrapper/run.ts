@@ -174,11 +174,17 @@ async function runInstrumented(argv: string[], opts: WrapperOptions, interrupts:
     await shared?.close();
     logEvent('wrapper.go', { suffix, prefetch: ahead?.length ?? 0 });
     const goStart = performance.now();
+    // go makes its $WORK first thing, and a configuration error kills it (runGo) before it can
+    // remove it: then its $WORK goes inside the job directory, removed below. Not when the user
+    // chose where it goes, or keeps it (-work).
+    const ownTmp = loading !== undefined && !process.env.GOTMPDIR && !parseGoFlags(inv.args, process.env.GOFLAGS ?? '').short.has('work');
+    if (ownTmp) fs.mkdirSync(path.join(dir, 'gotmp'));
     const goEnvironment = {
       ...process.env,
       [JOBSERVER_ENV]: server.url,
       ...(suffix !== undefined && { [VERSION_SUFFIX_ENV]: suffix }),
       ...(prefetching ? { [ROLE_ENV]: 'main' } : {}),
+      ...(ownTmp && { GOTMPDIR: path.join(dir, 'gotmp') }),
     };
     code = await runGo(inv.args, goEnvironment, interrupts, loading);
     const goMs = performance.now() - goStart;

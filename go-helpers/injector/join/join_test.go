@@ -479,26 +479,7 @@ func TestStructLiteralFilterWithSyntax(t *testing.T) {
 		{lit, "package p\n\nimport \"net/http\"\n\ntype Transport struct{}\n\nvar _ = Transport{}\n\nvar _ http.RoundTripper\n", may.NeverMatch},
 		{lit, "package p\n\nimport \"net/url\"\n\nvar _ = url.URL{}\n", may.NeverMatch},
 	} {
-		p, err := Decode(json.RawMessage(tc.jp), "join-point")
-		if err != nil {
-			t.Fatalf("%s: %v", tc.jp, err)
-		}
-		af, err := parser.ParseFile(token.NewFileSet(), "p.go", tc.src, parser.ParseComments)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx := &may.FileContext{FileContent: []byte(tc.src), PackageName: "p", AST: af, ImportPath: "example.com/pkg"}
-		got := p.FileMayMatch(ctx)
-		if got != tc.want {
-			t.Errorf("%s on %q: FileMayMatch once parsed = %v, want %v", tc.jp, tc.src, got, tc.want)
-		}
-		if matched := matchesIn(t, tc.jp, tc.src, env{}); (len(matched) > 0) != (got != may.NeverMatch) {
-			t.Errorf("%s on %q: filter says %v, the walk matched %q", tc.jp, tc.src, got, matched)
-		}
-		ctx.Explaining = true
-		if p.FileMayMatch(ctx) == may.NeverMatch {
-			t.Errorf("%s on %q: ruled out while explaining", tc.jp, tc.src)
-		}
+		checkParsedFilter(t, tc.jp, tc.src, tc.want)
 	}
 }
 
@@ -521,21 +502,33 @@ func TestFunctionDeclFilterWithSyntax(t *testing.T) {
 		{val, "package p\n\ntype Transport struct{}\n\nfunc (Transport) M() {}\n", may.Unknown},
 		{val, "package p\n\ntype Transport struct{}\n\nfunc (*Transport) M() {}\n", may.NeverMatch},
 	} {
-		p, err := Decode(json.RawMessage(tc.jp), "join-point")
-		if err != nil {
-			t.Fatalf("%s: %v", tc.jp, err)
-		}
-		af, err := parser.ParseFile(token.NewFileSet(), "p.go", tc.src, parser.ParseComments)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx := &may.FileContext{FileContent: []byte(tc.src), PackageName: "p", AST: af, ImportPath: "example.com/pkg"}
-		got := p.FileMayMatch(ctx)
-		if got != tc.want {
-			t.Errorf("%s on %q: FileMayMatch once parsed = %v, want %v", tc.jp, tc.src, got, tc.want)
-		}
-		if matched := matchesIn(t, tc.jp, tc.src, env{}); (len(matched) > 0) != (got != may.NeverMatch) {
-			t.Errorf("%s on %q: filter says %v, the walk matched %q", tc.jp, tc.src, got, matched)
-		}
+		checkParsedFilter(t, tc.jp, tc.src, tc.want)
+	}
+}
+
+// checkParsedFilter: the join point's filter on the parsed file (of package
+// example.com/pkg) answers want, rules the file out only when the walk matches
+// nothing in it, and never while explaining.
+func checkParsedFilter(t *testing.T, jp, src string, want may.MatchType) {
+	t.Helper()
+	p, err := Decode(json.RawMessage(jp), "join-point")
+	if err != nil {
+		t.Fatalf("%s: %v", jp, err)
+	}
+	af, err := parser.ParseFile(token.NewFileSet(), "p.go", src, parser.ParseComments)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := &may.FileContext{FileContent: []byte(src), PackageName: "p", AST: af, ImportPath: "example.com/pkg"}
+	got := p.FileMayMatch(ctx)
+	if got != want {
+		t.Errorf("%s on %q: FileMayMatch once parsed = %v, want %v", jp, src, got, want)
+	}
+	if matched := matchesIn(t, jp, src, env{}); (len(matched) > 0) != (got != may.NeverMatch) {
+		t.Errorf("%s on %q: filter says %v, the walk matched %q", jp, src, got, matched)
+	}
+	ctx.Explaining = true
+	if p.FileMayMatch(ctx) == may.NeverMatch {
+		t.Errorf("%s on %q: ruled out while explaining", jp, src)
 	}
 }

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError, parseConfigYAML } from '../src/config/load.ts';
-import { fileMayMatch, matchesPackageFilter, packageClause, packageMayMatch } from '../src/config/prefilter.ts';
+import { fileMayMatch, matchesPackageFilter, packageClause, packageMayMatch, packageNoReason } from '../src/config/prefilter.ts';
 import { versionSuffix } from '../src/config/fingerprint.ts';
 import { ORCHESTRION_COMPAT_VERSION, orchestrionVersionOf } from '../src/config/orchestrion-version.ts';
 import { toolGoImports } from '../src/config/toolgo.ts';
@@ -85,11 +85,13 @@ test('file pre-filter: directive strings, names and package clauses in the file 
   assert.equal(fileMayMatch({ 'function-body': { function: [{ name: 'Handle' }] } }, file('func Handle() {}')), 'yes');
   assert.equal(fileMayMatch({ 'function-body': { function: [{ name: 'Handle' }] } }, file('func other() {}')), 'no');
   assert.equal(fileMayMatch({ function: [{ name: '' }] }, file('func other() {}')), 'no', 'an empty needle never matches (as in Orchestrion)');
-  assert.equal(fileMayMatch({ not: jp }, file('package x')), 'yes');
+  assert.equal(fileMayMatch({ not: jp }, file('package x')), 'all', 'a file without the directive has only nodes the negation matches');
   assert.equal(fileMayMatch({ not: jp }, file('//trace:me')), 'maybe');
   assert.equal(fileMayMatch({ 'one-of': [jp, { 'function-call': 'net/http.Get' }] }, file('http.Get()')), 'yes');
   assert.equal(fileMayMatch({ 'all-of': [jp, { 'function-call': 'net/http.Get' }] }, file('package x')), 'no');
-  assert.equal(fileMayMatch({ 'package-name': 'main' }, file('', 'main')), 'yes');
+  assert.equal(fileMayMatch({ 'package-name': 'main' }, file('', 'main')), 'all');
+  assert.equal(fileMayMatch({ not: { 'package-name': 'main' } }, file('', 'main')), 'no', 'every node of the file is in package main');
+  assert.equal(fileMayMatch({ not: { function: [{ name: 'Handle' }] } }, file('func Handle() {}')), 'maybe');
   assert.equal(fileMayMatch({ 'package-name': 'main' }, file('', 'lib')), 'no');
   assert.equal(fileMayMatch({ 'struct-literal': { type: 'a.B' } }, file('')), 'maybe');
   assert.equal(packageClause('// c\n/* package no */\n\npackage  foo // x\n'), 'foo');
@@ -100,7 +102,7 @@ test('package pre-filter: import paths, imports the join point needs, filters, t
   assert.equal(packageMayMatch({ 'function-call': 'database/sql.Open' }, ctx), 'yes');
   assert.equal(packageMayMatch({ 'function-call': 'net/http.Get' }, ctx), 'no');
   assert.equal(packageMayMatch({ 'function-call': 'Open' }, ctx), 'maybe');
-  assert.equal(packageMayMatch({ 'import-path': 'example.com/app/db' }, ctx), 'yes');
+  assert.equal(packageMayMatch({ 'import-path': 'example.com/app/db' }, ctx), 'all');
   assert.equal(packageMayMatch({ 'import-path': 'net/http' }, ctx), 'no');
   assert.equal(packageMayMatch({ 'struct-literal': { type: '*net/http.Server', field: 'Handler' } }, ctx), 'no');
   assert.equal(packageMayMatch({ 'method-call': { receiver: '*database/sql.DB', name: 'Query' } }, ctx), 'yes');
@@ -111,10 +113,20 @@ test('package pre-filter: import paths, imports the join point needs, filters, t
   assert.equal(packageMayMatch({ function: [{ 'signature-contains': { args: ['context.Context'] } }] }, ctx), 'no');
   assert.equal(packageMayMatch({ function: [{ 'signature-contains': { args: ['database/sql.Tx'] } }] }, ctx), 'yes');
   assert.equal(packageMayMatch({ 'test-main': true }, ctx), 'no');
-  assert.equal(packageMayMatch({ 'package-filter': { root: true } }, ctx), 'yes');
-  assert.equal(packageMayMatch({ 'package-filter': { root: true, pattern: 'db' } }, ctx), 'yes');
-  assert.equal(packageMayMatch({ 'package-filter': 'example.com/**/db' }, ctx), 'yes');
-  assert.equal(packageMayMatch({ not: { 'package-filter': 'net/*' } }, ctx), 'yes');
+  assert.equal(packageMayMatch({ 'package-filter': { root: true } }, ctx), 'all');
+  assert.equal(packageMayMatch({ 'package-filter': { root: true, pattern: 'db' } }, ctx), 'all');
+  assert.equal(packageMayMatch({ 'package-filter': 'example.com/**/db' }, ctx), 'all');
+  assert.equal(packageMayMatch({ not: { 'package-filter': 'net/*' } }, ctx), 'all');
+  assert.equal(packageMayMatch({ 'test-main': false }, ctx), 'all');
+  // Only a property of the package itself rules a negation out (dd-trace-go's net/http client aspect).
+  const selfExcluded = { 'all-of': [{ not: { 'import-path': 'example.com/app/db' } }, { 'function-call': 'database/sql.Open' }] };
+  assert.equal(packageMayMatch(selfExcluded, ctx), 'no');
+  assert.equal(packageNoReason(selfExcluded, ctx), 'it excludes all of example.com/app/db: the import path is example.com/app/db');
+  assert.equal(packageMayMatch({ not: { 'function-call': 'database/sql.Open' } }, ctx), 'maybe');
+  assert.equal(packageMayMatch({ not: { 'one-of': [{ 'function-call': 'database/sql.Open' }, { 'package-filter': 'example.com/**' }] } }, ctx), 'no');
+  assert.equal(packageMayMatch({ 'all-of': [{ 'import-path': 'example.com/app/db' }, { 'function-call': 'database/sql.Open' }] }, ctx), 'yes');
+  assert.equal(packageMayMatch({ not: { function: [] } }, ctx), 'maybe', 'a function matches functions only');
+  assert.equal(packageMayMatch({ not: { 'function-body': { function: [{ signature: {} }] } } }, ctx), 'maybe');
   assert.equal(packageMayMatch({ 'all-of': [{ 'import-path': 'net/http' }, { directive: 'x' }] }, ctx), 'no');
   assert.equal(packageMayMatch({ directive: 'x' }, ctx), 'maybe');
 });

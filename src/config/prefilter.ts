@@ -2,7 +2,12 @@
 // a file (config.md §2.1 and §6). Three-valued and sound: "no" only when the join point certainly
 // cannot match, so results are the same whether or not a filter fires. A package for which every
 // aspect answers "no" never reaches the worker pool.
-export type May = 'yes' | 'no' | 'maybe';
+//
+// "all" is the package's (or file's) own property: every node in it matches (import-path,
+// package-filter, test-main; package-name in a file). Only it lets `not` rule a package out, as in
+// dd-trace-go's `all-of: [not: {import-path: net/http}, …]`, which otherwise kept every file of
+// net/http that calls something named Get. "yes" says only that something may match.
+export type May = 'all' | 'yes' | 'no' | 'maybe';
 
 export interface PackageContext {
   /** TOOLEXEC_IMPORTPATH of the compile. */
@@ -22,25 +27,34 @@ export interface FileContext {
 }
 
 function and(xs: Iterable<May>): May {
-  let all = true;
+  let every = true; // all of them 'all'
+  let some = true; // all of them 'all' or 'yes'
   for (const x of xs) {
     if (x === 'no') return 'no';
-    if (x !== 'yes') all = false;
+    if (x !== 'all') every = false;
+    if (x !== 'all' && x !== 'yes') some = false;
   }
-  return all ? 'yes' : 'maybe';
+  return every ? 'all' : some ? 'yes' : 'maybe';
 }
 function or(xs: Iterable<May>): May {
   let allNo = true;
   let any = false;
+  let yes = false;
   for (const x of xs) {
     any = true;
-    if (x === 'yes') return 'yes';
+    if (x === 'all') return 'all';
+    if (x === 'yes') yes = true;
     if (x !== 'no') allNo = false;
   }
-  return any && allNo ? 'no' : 'maybe';
+  return yes ? 'yes' : any && allNo ? 'no' : 'maybe';
 }
+/** For join points that match only some nodes (functions, their bodies): never "all". */
+function some(x: May): May {
+  return x === 'all' ? 'yes' : x;
+}
+/** Nothing matches → everything does, and the other way round; otherwise nothing is known. */
 function not(x: May): May {
-  return x === 'no' ? 'yes' : 'maybe';
+  return x === 'no' ? 'all' : x === 'all' ? 'no' : 'maybe';
 }
 
 /** A type reference as join points write it: `*net/http.Request`, `error`, `gopkg.in/yaml.v3.Node`. */
@@ -88,9 +102,9 @@ export function packageMayMatch(jp: unknown, ctx: PackageContext): May {
     case 'not':
       return not(packageMayMatch(arg, ctx));
     case 'function-body':
-      return packageMayMatch(arg, ctx);
+      return some(packageMayMatch(arg, ctx));
     case 'function':
-      return and(list(arg).map((o) => functionOption(o, (k, v) => functionOptionPackage(k, v, ctx))));
+      return some(and(list(arg).map((o) => functionOption(o, (k, v) => functionOptionPackage(k, v, ctx)))));
     case 'declaration-of':
     case 'function-call': {
       const sym = symbol(arg);
@@ -101,7 +115,7 @@ export function packageMayMatch(jp: unknown, ctx: PackageContext): May {
       return typeImports(ctx, recv);
     }
     case 'import-path':
-      return typeof arg === 'string' ? (arg === ctx.importPath ? 'yes' : 'no') : 'maybe';
+      return typeof arg === 'string' ? (arg === ctx.importPath ? 'all' : 'no') : 'maybe';
     case 'package-filter':
       return packageFilter(arg, ctx);
     case 'struct-definition': {
@@ -113,7 +127,7 @@ export function packageMayMatch(jp: unknown, ctx: PackageContext): May {
     case 'value-declaration':
       return typeImports(ctx, arg);
     case 'test-main':
-      return typeof arg === 'boolean' ? (arg === ctx.testMain ? 'yes' : 'no') : 'maybe';
+      return typeof arg === 'boolean' ? (arg === ctx.testMain ? 'all' : 'no') : 'maybe';
     default:
       // directive, package-name, configuration, and anything unknown.
       return 'maybe';
@@ -133,9 +147,9 @@ export function fileMayMatch(jp: unknown, file: FileContext): May {
     case 'not':
       return not(fileMayMatch(arg, file));
     case 'function-body':
-      return fileMayMatch(arg, file);
+      return some(fileMayMatch(arg, file));
     case 'function':
-      return and(list(arg).map((o) => functionOption(o, (k, v) => functionOptionFile(k, v, file))));
+      return some(and(list(arg).map((o) => functionOption(o, (k, v) => functionOptionFile(k, v, file)))));
     case 'directive':
       return typeof arg === 'string' ? contains(file.content, `//${arg}`) : 'maybe';
     case 'declaration-of':
@@ -146,7 +160,7 @@ export function fileMayMatch(jp: unknown, file: FileContext): May {
     case 'method-call':
       return contains(file.content, (arg as { name?: unknown } | null)?.name);
     case 'package-name':
-      return typeof arg === 'string' ? (arg === file.packageName ? 'yes' : 'no') : 'maybe';
+      return typeof arg === 'string' ? (arg === file.packageName ? 'all' : 'no') : 'maybe';
     case 'struct-definition':
       return contains(file.content, 'struct');
     default:
@@ -169,7 +183,7 @@ function functionOptionPackage(kind: string, v: unknown, ctx: PackageContext): M
     case 'signature-contains': {
       const sig = v as { args?: unknown; returns?: unknown } | null;
       const types = [...list(sig?.args ?? []), ...list(sig?.returns ?? [])];
-      return and(types.map((t) => typeImports(ctx, t)));
+      return some(and(types.map((t) => typeImports(ctx, t))));
     }
     default:
       return 'maybe';
@@ -197,7 +211,7 @@ function packageFilter(arg: unknown, ctx: PackageContext): May {
     if (typeof o.root === 'boolean') root = o.root;
     if (typeof o.pattern === 'string') pattern = o.pattern;
   } else return 'maybe';
-  return matchesPackageFilter(ctx.importPath, root, pattern, ctx.rootModule) ? 'yes' : 'no';
+  return matchesPackageFilter(ctx.importPath, root, pattern, ctx.rootModule) ? 'all' : 'no';
 }
 
 /** package-filter matching (config.md §2.2): root-module relative paths and `**` globs. */
@@ -386,8 +400,34 @@ export function packageNoReason(jp: unknown, ctx: PackageContext): string {
       return `package-filter ${JSON.stringify(arg)} does not match ${ctx.importPath}`;
     case 'test-main':
       return arg ? 'not the generated test main package' : 'the generated test main package';
+    case 'not':
+      return `it excludes all of ${ctx.importPath}: ${packageAllReason(arg, ctx)}`;
   }
   return `${kind} cannot match this package`;
+}
+
+/** Why packageMayMatch answered "all" (call only then). */
+function packageAllReason(jp: unknown, ctx: PackageContext): string {
+  const s = singleton(jp);
+  if (!s) return 'the join point matches every node';
+  const [kind, arg] = s;
+  switch (kind) {
+    case 'import-path':
+      return `the import path is ${String(arg)}`;
+    case 'package-filter':
+      return `package-filter ${JSON.stringify(arg)} matches ${ctx.importPath}`;
+    case 'test-main':
+      return arg ? 'the generated test main package' : 'not the generated test main package';
+    case 'not':
+      return `nothing in it can match: ${packageNoReason(arg, ctx)}`;
+    case 'all-of':
+      return list(arg).map((j) => packageAllReason(j, ctx)).join(', and ');
+    case 'one-of': {
+      const hit = list(arg).find((j) => packageMayMatch(j, ctx) === 'all');
+      return hit === undefined ? 'one of its conditions matches every node' : packageAllReason(hit, ctx);
+    }
+  }
+  return `${kind} matches every node`;
 }
 
 /** A file to explain: its context and its name. */
@@ -430,6 +470,11 @@ export function filesNoReason(jp: unknown, files: readonly NamedFile[]): string 
       return `no file is in package ${String(arg)} (package ${[...new Set(files.map((f) => f.packageName))].join(', ')})`;
     case 'struct-definition':
       return 'no file contains the word struct';
+    case 'not': {
+      const inner = singleton(arg);
+      if (inner?.[0] === 'package-name') return `every file is in package ${String(inner[1])}`;
+      return 'the negated join point matches every node of every file';
+    }
   }
   return `${kind} cannot match any file`;
 }

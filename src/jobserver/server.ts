@@ -310,15 +310,24 @@ export class JobServer {
 
   private async computeConfigState(tc: Toolchain, knownSuffix?: string): Promise<ConfigState> {
     const since = Date.now();
+    const t0 = performance.now();
     const goEnv = { ...this.env, GOFLAGS: stripToolexec(this.env.GOFLAGS) };
+    // The pool's workers start (the wasm module compiled, the Go runtime of each instance up) while
+    // the configuration's go list runs: go's first compile waits for both on a cold build.
+    const warming = knownSuffix === undefined ? this.pool(tc) : undefined;
+    warming?.catch(() => {}); // a pool that cannot start fails the validation below
     const config = await loadConfig(this.opts.root, goEnv, { schema: this.opts.schema ?? 'off' });
+    const loadedMs = performance.now() - t0;
     const sig = signature(config.files);
     const orchestrionVersion = orchestrionVersionAt(this.opts.root);
     if (knownSuffix !== undefined) {
       logEvent('config.load', { root: this.opts.root, aspects: config.aspects.length, suffix: knownSuffix, cached: true });
       return { signature: sig, config, orchestrionVersion, suffix: knownSuffix, inputs: config.files };
     }
-    if (config.aspects.length > 0) {
+    // Validation (in the wasm pool) and the injected packages' go list run side by side; a bad
+    // aspect is reported before a missing injected package, as when they ran one after the other.
+    const validating = (async () => {
+      if (config.aspects.length === 0) return;
       const res = await (await this.pool(tc)).validate({ aspects: config.aspects.map((a) => a.aspect) });
       const first = res.errors?.[0];
       if (first) {
@@ -326,9 +335,13 @@ export class JobServer {
         const pos = sa?.positionOf(first.path) ?? { line: 0, column: 0 };
         throw new ConfigError(sa?.file ?? '?', pos.line, pos.column, `aspect ${JSON.stringify(first.aspect)}: ${first.path}: ${first.message}`);
       }
-    }
+    })();
     // Injected packages are invisible to cmd/go's cache keys: their sources go into the suffix.
-    const injectables = await injectablesFingerprint(this.opts.root, injectedPaths(config.aspects), goEnv, this.buildFlags());
+    const fingerprinting = injectablesFingerprint(this.opts.root, injectedPaths(config.aspects), goEnv, this.buildFlags());
+    fingerprinting.catch(() => {}); // reported after the validation's verdict
+    await validating;
+    const validatedMs = performance.now() - t0;
+    const injectables = await fingerprinting;
     const suffix = versionSuffix(
       toolVersion(),
       toolBuildID(helpersHash()),
@@ -336,6 +349,7 @@ export class JobServer {
       injectables.hash,
       orchestrionVersion,
     );
+    logEvent('config.phases', { loadedMs: Math.round(loadedMs), validatedMs: Math.round(validatedMs), fingerprintedMs: Math.round(performance.now() - t0) });
     logEvent('config.load', { root: this.opts.root, aspects: config.aspects.length, suffix });
     const inputs = [...config.files, ...injectables.inputs];
     if (this.opts.suffixCacheKey) writeSuffix(this.opts.suffixCacheKey, suffix, inputs, since);

@@ -76,7 +76,7 @@ func (a AllOf) Matches(ctx *nodectx.Context) bool {
 }
 
 func (a AllOf) PackageMayMatch(ctx *may.PackageContext) may.MatchType {
-	res := may.Match
+	res := may.Always
 	for _, p := range a {
 		if res = res.And(p.PackageMayMatch(ctx)); res == may.NeverMatch {
 			break
@@ -86,7 +86,7 @@ func (a AllOf) PackageMayMatch(ctx *may.PackageContext) may.MatchType {
 }
 
 func (a AllOf) FileMayMatch(ctx *may.FileContext) may.MatchType {
-	res := may.Match
+	res := may.Always
 	for _, p := range a {
 		if res = res.And(p.FileMayMatch(ctx)); res == may.NeverMatch {
 			break
@@ -115,7 +115,7 @@ func (o OneOf) Matches(ctx *nodectx.Context) bool {
 func (o OneOf) PackageMayMatch(ctx *may.PackageContext) may.MatchType {
 	res := may.NeverMatch
 	for _, p := range o {
-		if res = res.Or(p.PackageMayMatch(ctx)); res == may.Match {
+		if res = res.Or(p.PackageMayMatch(ctx)); res == may.Always {
 			break
 		}
 	}
@@ -125,7 +125,7 @@ func (o OneOf) PackageMayMatch(ctx *may.PackageContext) may.MatchType {
 func (o OneOf) FileMayMatch(ctx *may.FileContext) may.MatchType {
 	res := may.NeverMatch
 	for _, p := range o {
-		if res = res.Or(p.FileMayMatch(ctx)); res == may.Match {
+		if res = res.Or(p.FileMayMatch(ctx)); res == may.Always {
 			break
 		}
 	}

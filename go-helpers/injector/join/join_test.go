@@ -332,12 +332,23 @@ func TestPreFilters(t *testing.T) {
 		{`{"struct-definition": "example.com/pkg.S"}`, may.Match, may.NeverMatch, 1},
 		{`{"struct-definition": "example.com/other.S"}`, may.NeverMatch, may.NeverMatch, 1},
 		{`{"struct-literal": {"type": "net/http.Server"}}`, may.Match, may.Unknown, 1},
-		{`{"package-filter": "example.com/*"}`, may.Match, may.Unknown, 0},
+		{`{"package-filter": "example.com/*"}`, may.Always, may.Unknown, 0},
 		{`{"package-filter": "other.com/*"}`, may.NeverMatch, may.Unknown, 0},
 		{`{"test-main": true}`, may.NeverMatch, may.Unknown, 0},
-		{`{"test-main": false}`, may.Match, may.Unknown, 0},
+		{`{"test-main": false}`, may.Always, may.Unknown, 0},
 		{`{"configuration": {"httpmode": "wrap"}}`, may.Unknown, may.Unknown, 0},
-		{`{"not": {"function-call": "database/sql.Open"}}`, may.Match, may.Match, 0},
+		{`{"not": {"function-call": "database/sql.Open"}}`, may.Always, may.Always, 0},
+		// Only a property of the package itself rules a negation out.
+		{`{"not": {"import-path": "example.com/pkg"}}`, may.NeverMatch, may.Unknown, 0},
+		{`{"not": {"import-path": "example.com/other"}}`, may.Always, may.Unknown, 0},
+		{`{"not": {"function-call": "net/http.Get"}}`, may.Unknown, may.Unknown, 0},
+		{`{"not": {"package-name": "p"}}`, may.Unknown, may.NeverMatch, 0},
+		{`{"all-of": [{"not": {"import-path": "example.com/pkg"}}, {"function-call": "net/http.Get"}]}`, may.NeverMatch, may.Unknown, 1},
+		{`{"all-of": [{"import-path": "example.com/pkg"}, {"function-call": "net/http.Get"}]}`, may.Match, may.Unknown, 2},
+		{`{"not": {"one-of": [{"function-call": "net/http.Get"}, {"import-path": "example.com/pkg"}]}}`, may.NeverMatch, may.Unknown, 0},
+		// A function matches functions only, whatever its options.
+		{`{"not": {"function": []}}`, may.Unknown, may.Unknown, 0},
+		{`{"not": {"function-body": {"function": [{"signature": {}}]}}}`, may.Unknown, may.Unknown, 0},
 		{`{"one-of": [{"function-call": "net/http.Get"}, {"import-path": "net/http"}]}`, may.Match, may.Match, 1},
 	} {
 		p, err := Decode(json.RawMessage(tc.jp), "join-point")

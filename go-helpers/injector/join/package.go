@@ -28,7 +28,7 @@ func init() {
 func (p ImportPath) Matches(ctx *nodectx.Context) bool { return ctx.ImportPath() == string(p) }
 func (p ImportPath) PackageMayMatch(ctx *may.PackageContext) may.MatchType {
 	if ctx.ImportPath == string(p) {
-		return may.Match
+		return may.Always
 	}
 	return may.NeverMatch
 }
@@ -41,7 +41,7 @@ func (PackageName) PackageMayMatch(*may.PackageContext) may.MatchType {
 }
 func (p PackageName) FileMayMatch(ctx *may.FileContext) may.MatchType {
 	if ctx.PackageName == string(p) {
-		return may.Match
+		return may.Always
 	}
 	return may.NeverMatch
 }

@@ -63,7 +63,7 @@ func (f PackageFilter) Matches(ctx *nodectx.Context) bool {
 
 func (f PackageFilter) PackageMayMatch(ctx *may.PackageContext) may.MatchType {
 	if f.matches(ctx.ImportPath, ctx.RootModulePath) {
-		return may.Match
+		return may.Always
 	}
 	return may.NeverMatch
 }

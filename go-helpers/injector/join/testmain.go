@@ -27,7 +27,7 @@ func (t TestMain) Matches(ctx *nodectx.Context) bool { return ctx.TestMain() == 
 
 func (t TestMain) PackageMayMatch(ctx *may.PackageContext) may.MatchType {
 	if ctx.TestMain == bool(t) {
-		return may.Match
+		return may.Always
 	}
 	return may.NeverMatch
 }

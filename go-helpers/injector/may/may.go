@@ -9,20 +9,29 @@ import (
 )
 
 // MatchType is the result of a pre-filter: Match (may match), NeverMatch
-// (certainly does not) or Unknown.
+// (certainly does not), Always (every node of the package or file matches:
+// a property of the package or file itself, such as its import path) or
+// Unknown. Only Always lets Not rule something out: dd-trace-go's
+// `all-of: [not: {import-path: net/http}, …]` is then decided on net/http by
+// its import path, instead of by decorating every file that calls a Get.
 type MatchType int
 
 const (
 	Unknown MatchType = iota
 	Match
 	NeverMatch
+	Always
 )
 
-// And combines two results conjunctively.
+// And combines two results conjunctively; Always is neutral.
 func (m MatchType) And(o MatchType) MatchType {
 	switch {
 	case m == NeverMatch || o == NeverMatch:
 		return NeverMatch
+	case m == Always:
+		return o
+	case o == Always:
+		return m
 	case m == Match && o == Match:
 		return Match
 	default:
@@ -33,6 +42,8 @@ func (m MatchType) And(o MatchType) MatchType {
 // Or combines two results disjunctively.
 func (m MatchType) Or(o MatchType) MatchType {
 	switch {
+	case m == Always || o == Always:
+		return Always
 	case m == Match || o == Match:
 		return Match
 	case m == NeverMatch && o == NeverMatch:
@@ -42,12 +53,25 @@ func (m MatchType) Or(o MatchType) MatchType {
 	}
 }
 
-// Not negates a result conservatively: only NeverMatch becomes Match.
+// Not negates a result: what matches nothing makes its negation match
+// everything, and the other way round; anything else is unknown.
 func (m MatchType) Not() MatchType {
-	if m == NeverMatch {
-		return Match
+	switch m {
+	case NeverMatch:
+		return Always
+	case Always:
+		return NeverMatch
 	}
 	return Unknown
+}
+
+// Some caps a result at Match, for join points that match some nodes only
+// (functions, their bodies), whatever their options say.
+func (m MatchType) Some() MatchType {
+	if m == Always {
+		return Match
+	}
+	return m
 }
 
 // PackageContext describes the package being compiled.

@@ -90,6 +90,12 @@ export class JobServer {
   private readonly shared: SharedState<ConfigState>;
   private readonly env: NodeJS.ProcessEnv;
   private configState: Promise<ConfigState> | undefined;
+  /**
+   * The same configuration once its suffix is known, which may be before its validation has ended:
+   * go's `-V=full` and the compile gate need no more, so go's first compiles do not wait for the
+   * validation (a wasm call); whatever weaves waits for configState.
+   */
+  private configEarly: Promise<ConfigState> | undefined;
   /** `opts.knownSuffix` stands for the configuration as the build started: used by the first load only. */
   private knownSuffixUnused = true;
   /** `prepare` was called: the wrapper (`orchestrion go`) reports a configuration error itself. */
@@ -195,7 +201,9 @@ export class JobServer {
       case 'version.suffix': {
         const p = params as Methods['version.suffix']['params'];
         try {
-          return { suffix: (await this.currentConfig(toolchainOfTool(p.tool), true)).suffix } as R;
+          // Before the validation has ended only when `orchestrion go` stops go on its failure: a
+          // plain -toolexec build gets the error from `-V=full`, once, as before any compile.
+          return { suffix: (await this.currentConfig(toolchainOfTool(p.tool), true, this.preparedFor)).suffix } as R;
         } catch (err) {
           // `orchestrion go` asked for the configuration (prepare) while go started: it reports the
           // error and stops go, whose `-V=full` would otherwise race it with go's own message. The
@@ -251,15 +259,22 @@ export class JobServer {
 
   /** The suffix of the configuration as loaded, else the one the build started with, if any. */
   private async buildSuffix(): Promise<string | undefined> {
-    if (this.configState) return (await this.configState.catch(() => undefined))?.suffix;
+    const loading = this.configEarly ?? this.configState;
+    if (loading) return (await loading.catch(() => undefined))?.suffix;
     return this.knownSuffixUnused ? this.opts.knownSuffix : undefined;
   }
 
-  /** The loaded configuration; with `recheck`, reloaded when one of its files changed on disk. */
-  private async currentConfig(tc: Toolchain, recheck = false): Promise<ConfigState> {
+  /**
+   * The loaded configuration; with `recheck`, reloaded when one of its files changed on disk. With
+   * `early`, as soon as its suffix is known (its validation may still fail: see configEarly).
+   */
+  private async currentConfig(tc: Toolchain, recheck = false, early = false): Promise<ConfigState> {
     if (this.configState && recheck) {
-      const state = await this.configState.catch(() => undefined);
-      if (!state || state.signature !== signature(state.config.files)) this.configState = undefined;
+      const state = await (this.configEarly ?? this.configState).catch(() => undefined);
+      if (!state || state.signature !== signature(state.config.files)) {
+        this.configState = undefined;
+        this.configEarly = undefined;
+      }
     }
     if (!this.configState) {
       // The wrapper's cached suffix stands for the configuration as it was when the build started.
@@ -267,23 +282,47 @@ export class JobServer {
       this.knownSuffixUnused = false;
       const key = this.configKey(tc);
       const earlier = this.shared.config(key);
+      let suffixKnown: (state: ConfigState) => void = () => {};
+      const earlyState = new Promise<ConfigState>((resolve) => (suffixKnown = resolve));
       // Another build's configuration serves only when it has the suffix this build was started with
       // (the wrapper's suffix cache vouched for every input of it) and its files are as it read them.
-      this.configState = (async () => {
-        const state = known !== undefined ? await earlier?.catch(() => undefined) : undefined;
-        if (state && state.suffix === known && state.signature === signature(state.config.files)) {
+      const state = (async () => {
+        const reused = known !== undefined ? await earlier?.catch(() => undefined) : undefined;
+        if (reused && reused.suffix === known && reused.signature === signature(reused.config.files)) {
           logEvent('config.reuse', { root: this.opts.root, suffix: known });
-          return state;
+          return reused;
         }
-        const loaded = this.loadConfigState(tc, known);
+        // Other builds share it validated only.
+        const loaded = this.loadConfigState(tc, known, suffixKnown);
         this.shared.setConfig(key, loaded);
         return loaded;
       })();
+      this.configState = state;
+      this.configEarly = Promise.race([earlyState, state]);
       // A failed load is not cached: the user fixes the file and runs the build again.
-      this.configState.catch(() => (this.configState = undefined));
-      this.configState.then((state) => this.publishGate(state)).catch(() => {});
+      state.catch(() => {
+        if (this.configState === state) {
+          this.configState = undefined;
+          this.configEarly = undefined;
+        }
+      });
+      this.configEarly.then((s) => this.publishGate(s)).catch(() => {});
     }
-    return this.configState;
+    return early ? this.configEarly! : this.configState;
+  }
+
+  /**
+   * The validated configuration, for what weaves or resolves. When `orchestrion go` reports a
+   * configuration error itself (prepare), a call never gets it: go, already compiling, is stopped
+   * before its compiles could print the same error again.
+   */
+  private async validConfig(tc: Toolchain): Promise<ConfigState> {
+    try {
+      return await this.currentConfig(tc);
+    } catch (err) {
+      if (this.preparedFor) await new Promise<never>(() => {});
+      throw err;
+    }
   }
 
   /** Writes the configuration's compile gate for bin/orchestrion, when the build has a gate directory. */
@@ -299,16 +338,16 @@ export class JobServer {
     }
   }
 
-  private async loadConfigState(tc: Toolchain, knownSuffix?: string): Promise<ConfigState> {
+  private async loadConfigState(tc: Toolchain, knownSuffix: string | undefined, suffixKnown: (state: ConfigState) => void): Promise<ConfigState> {
     const t0 = performance.now();
     try {
-      return await this.computeConfigState(tc, knownSuffix);
+      return await this.computeConfigState(tc, knownSuffix, suffixKnown);
     } finally {
       this.stats.configMs += performance.now() - t0;
     }
   }
 
-  private async computeConfigState(tc: Toolchain, knownSuffix?: string): Promise<ConfigState> {
+  private async computeConfigState(tc: Toolchain, knownSuffix: string | undefined, suffixKnown: (state: ConfigState) => void): Promise<ConfigState> {
     const since = Date.now();
     const t0 = performance.now();
     const goEnv = { ...this.env, GOFLAGS: stripToolexec(this.env.GOFLAGS) };
@@ -324,8 +363,9 @@ export class JobServer {
       logEvent('config.load', { root: this.opts.root, aspects: config.aspects.length, suffix: knownSuffix, cached: true });
       return { signature: sig, config, orchestrionVersion, suffix: knownSuffix, inputs: config.files };
     }
-    // Validation (in the wasm pool) and the injected packages' go list run side by side; a bad
-    // aspect is reported before a missing injected package, as when they ran one after the other.
+    // Validation (in the wasm pool) and the injected packages' go list run side by side; the suffix
+    // is out once the latter ends (configEarly). A bad aspect is reported before a missing injected
+    // package, as when they ran one after the other.
     const validating = (async () => {
       if (config.aspects.length === 0) return;
       const res = await (await this.pool(tc)).validate({ aspects: config.aspects.map((a) => a.aspect) });
@@ -338,10 +378,15 @@ export class JobServer {
     })();
     // Injected packages are invisible to cmd/go's cache keys: their sources go into the suffix.
     const fingerprinting = injectablesFingerprint(this.opts.root, injectedPaths(config.aspects), goEnv, this.buildFlags());
-    fingerprinting.catch(() => {}); // reported after the validation's verdict
-    await validating;
-    const validatedMs = performance.now() - t0;
-    const injectables = await fingerprinting;
+    validating.catch(() => {}); // awaited below
+    let injectables: Awaited<typeof fingerprinting>;
+    try {
+      injectables = await fingerprinting;
+    } catch (err) {
+      await validating;
+      throw err;
+    }
+    const fingerprintedMs = performance.now() - t0;
     const suffix = versionSuffix(
       toolVersion(),
       toolBuildID(helpersHash()),
@@ -349,16 +394,20 @@ export class JobServer {
       injectables.hash,
       orchestrionVersion,
     );
-    logEvent('config.phases', { loadedMs: Math.round(loadedMs), validatedMs: Math.round(validatedMs), fingerprintedMs: Math.round(performance.now() - t0) });
-    logEvent('config.load', { root: this.opts.root, aspects: config.aspects.length, suffix });
     const inputs = [...config.files, ...injectables.inputs];
+    const state: ConfigState = { signature: sig, config, orchestrionVersion, suffix, inputs };
+    suffixKnown(state);
+    await validating;
+    logEvent('config.phases', { loadedMs: Math.round(loadedMs), fingerprintedMs: Math.round(fingerprintedMs), validatedMs: Math.round(performance.now() - t0) });
+    logEvent('config.load', { root: this.opts.root, aspects: config.aspects.length, suffix });
+    // Only a valid configuration's suffix is kept for later builds.
     if (this.opts.suffixCacheKey) writeSuffix(this.opts.suffixCacheKey, suffix, inputs, since);
-    return { signature: sig, config, orchestrionVersion, suffix, inputs };
+    return state;
   }
 
   private async instrument(p: InstrumentParams): Promise<InstrumentResult> {
     const tc = toolchainOfTool(p.tool);
-    const { config, orchestrionVersion } = await this.currentConfig(tc);
+    const { config, orchestrionVersion } = await this.validConfig(tc);
     // With `explain`, the verdict of every aspect the job server itself rules out.
     const explain = p.explain ? new Explanation(config.aspects) : undefined;
     const none = (): InstrumentResult => ({ files: [], references: [], langLevel: '', errors: [], skipped: true, ...(explain && { explain: explain.verdicts() }) });

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { compileGate, configurationGate, fileMayMatch, packageClause, packageMayMatch, type Gate, type PackageContext } from '../src/config/prefilter.ts';
-import { makeGateDir, recordArchiveDeps, recordCachedArchiveDeps, recordEmptyArchives, writeGate } from '../src/jobserver/compile-gate.ts';
+import { makeGateDir, recordArchiveDeps, recordActionDeps, recordCachedArchiveDeps, recordEmptyArchives, writeGate } from '../src/jobserver/compile-gate.ts';
 import { appendMember, readMember } from '../src/toolexec/archive.ts';
 import { parseImportConfig } from '../src/toolexec/importcfg.ts';
 import { LinkDeps } from '../src/toolexec/linkdeps.ts';
@@ -143,6 +143,36 @@ test('bin/orchestrion runs a compile directly only when the gate is closed for i
   assert.notEqual(fromCache.call().stdout, 'compiled-directly\n');
   recordEmptyArchives(fromCache.gateDir, [cached, '/elsewhere/not-a-cache-file.a']);
   assert.equal(fromCache.call().stdout, 'compiled-directly\n');
+  // One of an action this build compiled: its build ID (go's fourth line of the archive) names the
+  // record of its link.deps. The compile the shell just ran is such an action itself (-buildid abc/abc).
+  assert.equal(fs.readFileSync(path.join(fromCache.gateDir, 'ids', 'abc'), 'utf8'), '');
+  const cachedDir = tempDir('gate-cache-ids');
+  const goArchive = (name: string, buildID: string) => {
+    const f = path.join(cachedDir, 'ef', `${name.repeat(32)}-d`);
+    fs.mkdirSync(path.dirname(f), { recursive: true });
+    fs.writeFileSync(f, '!<arch>\n');
+    appendMember(f, '__.PKGDEF', `go object linux amd64 go1.26.8 GOAMD64=v1 X:none\nbuild id "${buildID}"\n\n$$B\n`);
+    return f;
+  };
+  const known = goArchive('ef', 'XOgE2EGUXzId_yu2BsAc/Jil2NFrzxV3pO5JaPRDH');
+  const other = goArchive('fe', 'AAAAAAAAAAAAAAAAAAAA/Jil2NFrzxV3pO5JaPRDH');
+  const byAction = gateFixture(gate, { 'a.go': 'package x\n' }, `# import config\npackagefile fmt=${known}\npackagefile io=${other}\n`);
+  recordActionDeps(byAction.gateDir, 'XOgE2EGUXzId_yu2BsAc/XOgE2EGUXzId_yu2BsAc', '');
+  assert.notEqual(byAction.call().stdout, 'compiled-directly\n', 'io: an action not recorded');
+  recordActionDeps(byAction.gateDir, 'AAAAAAAAAAAAAAAAAAAA/AAAAAAAAAAAAAAAAAAAA', '#link.deps@v2\nrelocation\texample.com/r\n');
+  let byActionRun = byAction.call();
+  assert.equal(byActionRun.stdout, 'compiled-directly\n', byActionRun.stderr);
+  assert.equal(readMember(byAction.out, 'link.deps')?.toString(), '#link.deps@v2\nrelocation\texample.com/r\n', 'passed on from the record of its action');
+  assert.equal(fs.readFileSync(path.join(byAction.gateDir, 'ids', 'abc'), 'utf8'), '#link.deps@v2\nrelocation\texample.com/r\n', 'its own action, recorded with them');
+  recordActionDeps(byAction.gateDir, 'AAAAAAAAAAAAAAAAAAAA/AAAAAAAAAAAAAAAAAAAA', '');
+  byActionRun = byAction.call();
+  assert.equal(byActionRun.stdout, 'compiled-directly\n', byActionRun.stderr);
+  assert.equal(readMember(byAction.out, 'link.deps'), undefined);
+  recordActionDeps(byAction.gateDir, 'not an id/x', '');
+  fs.writeFileSync(other, '!<arch>\n');
+  assert.notEqual(byAction.call().stdout, 'compiled-directly\n', 'an archive without a build ID line');
+  fs.rmSync(other);
+  assert.notEqual(byAction.call().stdout, 'compiled-directly\n', 'an archive that cannot be read');
   // Imports with link.deps: the shell passes them on as a compile through Node would.
   const cacheFile = path.join(tempDir('gate-cache'), 'ab', `${'cd'.repeat(32)}-d`);
   const inheritedCfg = `# import config\nimportmap example.com/alias=example.com/provided\npackagefile fmt=$WORK/b002/_pkg_.a\npackagefile example.com/provided=$WORK/b005/_pkg_.a\npackagefile io=${cacheFile}\n`;

@@ -13,7 +13,9 @@
 // it returns to go; a compile that takes another's outputs) or first read it (an archive of go's
 // cache, named by its content's hash, read by a compile through Node). An archive of the build's
 // $WORK without a record has none; one from go's cache must be recorded, or in `empty` (the cached
-// archives compiles through Node read and found without link.deps), or the gate stays open.
+// archives compiles through Node read and found without link.deps), or be the output of an action
+// recorded in `ids/` (go writes the build ID, action ID first, on an archive's fourth line), or the
+// gate stays open.
 //
 // Files in the directory ($ORCHESTRION_GATE_DIR, one per `orchestrion go` build, removed with it):
 //   needles   fixed strings, one per line; written last: until it exists every compile goes through Node
@@ -21,6 +23,11 @@
 //   main      present when an aspect may match a package by its name being main
 //   deps/     deps/<absolute archive path>: that archive's link.deps, for archives that have some
 //   empty     archives of go's cache known to carry no link.deps (read by a compile through Node)
+//   ids/      ids/<action ID>: the link.deps of a compile of this build (the shell's or Node's),
+//             empty for none. go caches its archive under that build ID, and the same action ID
+//             means the same inputs, the imports' archives (link.deps members included) among them.
+//             A child build takes every standard package from go's cache, before any compile
+//             through Node could have read them: without this its first compiles all went to Node.
 //   children  present while a child build of the job server runs: directly run compiles then share
 //             their outputs through `dedupe/` (a flock per action ID), as build.start shares those
 //             of compiles through Node, since the child and go compile the same packages at once
@@ -49,6 +56,28 @@ export function makeGateDir(dir: string): void {
   fs.mkdirSync(path.join(dir, 'dedupe'), { recursive: true });
   fs.mkdirSync(path.join(dir, 'deps'));
   fs.writeFileSync(path.join(dir, 'empty'), '');
+  fs.mkdirSync(path.join(dir, 'ids'));
+}
+
+/** A build ID's action ID, when it is one the shell can look up (`ids/`). */
+const ACTION_ID = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * Records the link.deps (`text`, as in the archive; '' for none) of the compile of build ID `buildID`
+ * under its action ID (see `ids/`), before go can cache the archive and hand it to an importer.
+ */
+export function recordActionDeps(dir: string, buildID: string, text: string): void {
+  const action = buildID.split('/')[0]!;
+  if (!ACTION_ID.test(action)) return;
+  try {
+    // Written aside and renamed: a compile may read it at any time, and an empty file says "none".
+    const record = path.join(dir, 'ids', action);
+    const tmp = path.join(dir, 'ids', `.${action}.${process.pid}`);
+    fs.writeFileSync(tmp, text);
+    fs.renameSync(tmp, record);
+  } catch {
+    // The gate only stays open to its importers.
+  }
 }
 
 /**

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Client } from '../jobserver/client.ts';
 import type { GeneratedOrigin } from '../jobserver/protocol.ts';
-import { GATE_DIR_ENV, recordArchiveDeps, recordCachedArchiveDeps, recordEmptyArchives } from '../jobserver/compile-gate.ts';
+import { GATE_DIR_ENV, recordArchiveDeps, recordActionDeps, recordCachedArchiveDeps, recordEmptyArchives } from '../jobserver/compile-gate.ts';
 import { appendMember, readMember } from './archive.ts';
 import { flagValue, positionals, withFlag, type ParsedCommand } from './argv.ts';
 import { LINK_DEPS_MEMBER } from './linkdeps.ts';
@@ -45,6 +45,7 @@ export async function compile(cmd: ParsedCommand, connect: () => Promise<Client>
       const gate = process.env[GATE_DIR_ENV];
       const carried = gate ? readMember(output, LINK_DEPS_MEMBER) : undefined;
       if (gate && carried) recordArchiveDeps(gate, path.resolve(output), carried.toString('utf8'));
+      if (gate) recordActionDeps(gate, buildID, carried?.toString('utf8') ?? '');
       return 0;
     }
     token = start.token;
@@ -92,7 +93,8 @@ export async function compile(cmd: ParsedCommand, connect: () => Promise<Client>
       appendMember(output, LINK_DEPS_MEMBER, text);
       // Before go (or another process, through build.start) can hand the archive to an importer.
       if (gate) recordArchiveDeps(gate, path.resolve(output), text);
-    }
+      if (gate && buildID) recordActionDeps(gate, buildID, text);
+    } else if (code === 0 && gate && buildID) recordActionDeps(gate, buildID, '');
     if (code === 0) await finish({ artifacts: { [ARCHIVE]: output, ...(asmhdr ? { [ASMHDR]: asmhdr } : {}) } });
     else await finish({ error: `compiling ${importPath} failed (exit status ${code})` });
     return code;

@@ -36,15 +36,28 @@ export function descendants(pid: number): number[] {
 }
 
 /**
- * Kills `pid` and its descendants with SIGKILL, the descendants first, so that none of them can
- * report anything once the process that would print it is gone.
+ * Kills `pid` and its descendants with SIGKILL, none of them able to report anything: all are
+ * stopped first (SIGSTOP, parents before their children, the tree read again once go can spawn no
+ * more), then killed. Killing a child of a running go first let go report it ("go: error obtaining
+ * buildID for go tool compile: signal: killed"); killing go first lets a running child print.
  */
 export function killTree(pid: number): void {
-  for (const p of [...descendants(pid).reverse(), pid]) {
+  const signal = (p: number, sig: NodeJS.Signals) => {
     try {
-      process.kill(p, 'SIGKILL');
+      process.kill(p, sig);
     } catch {
       // already gone
     }
+  };
+  const stopped = [pid];
+  signal(pid, 'SIGSTOP');
+  // Twice: a child may have started one of its own between the reading and its stop.
+  for (let round = 0; round < 2; round++) {
+    for (const p of descendants(pid)) {
+      if (stopped.includes(p)) continue;
+      signal(p, 'SIGSTOP');
+      stopped.push(p);
+    }
   }
+  for (const p of stopped.reverse()) signal(p, 'SIGKILL');
 }

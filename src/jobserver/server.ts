@@ -353,8 +353,7 @@ export class JobServer {
     const goEnv = { ...this.env, GOFLAGS: stripToolexec(this.env.GOFLAGS) };
     // The pool's workers start (the wasm module compiled, the Go runtime of each instance up) while
     // the configuration's go list runs: go's first compile waits for both on a cold build.
-    const warming = knownSuffix === undefined ? this.pool(tc) : undefined;
-    warming?.catch(() => {}); // a pool that cannot start fails the validation below
+    if (knownSuffix === undefined) this.pool(tc).catch(() => {}); // a pool that cannot start fails the validation below
     const config = await loadConfig(this.opts.root, goEnv, { schema: this.opts.schema ?? 'off' });
     const loadedMs = performance.now() - t0;
     const sig = signature(config.files);

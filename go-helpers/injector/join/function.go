@@ -143,6 +143,8 @@ func (f *Function) Matches(ctx *nodectx.Context) bool {
 	return true
 }
 
+// PackageMayMatch starts from Match, not Always: a function matches functions
+// only, so its negation is never ruled out, whatever its options say.
 func (f *Function) PackageMayMatch(ctx *may.PackageContext) may.MatchType {
 	res := may.Match
 	for _, opt := range f.Options {

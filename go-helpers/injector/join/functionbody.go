@@ -46,11 +46,11 @@ func (b *FunctionBody) Matches(ctx *nodectx.Context) bool {
 }
 
 func (b *FunctionBody) PackageMayMatch(ctx *may.PackageContext) may.MatchType {
-	return b.Function.PackageMayMatch(ctx).Some()
+	return b.Function.PackageMayMatch(ctx)
 }
 
 func (b *FunctionBody) FileMayMatch(ctx *may.FileContext) may.MatchType {
-	return b.Function.FileMayMatch(ctx).Some()
+	return b.Function.FileMayMatch(ctx)
 }
 
 func (b *FunctionBody) ImpliesImported() []string { return b.Function.ImpliesImported() }

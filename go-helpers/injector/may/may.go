@@ -65,15 +65,6 @@ func (m MatchType) Not() MatchType {
 	return Unknown
 }
 
-// Some caps a result at Match, for join points that match some nodes only
-// (functions, their bodies), whatever their options say.
-func (m MatchType) Some() MatchType {
-	if m == Always {
-		return Match
-	}
-	return m
-}
-
 // PackageContext describes the package being compiled.
 type PackageContext struct {
 	ImportPath string

@@ -127,7 +127,7 @@ test('SIGINT to the process group as soon as the job server exists: the wrapper 
 });
 
 test('SIGINT to the process group in the middle of the compiles', async () => {
-  const r = await interruptedBuild({ when: compiles(15), signal: 'SIGINT', to: 'group', gocache: cacheA });
+  const r = await interruptedBuild({ when: compiles(5), signal: 'SIGINT', to: 'group', gocache: cacheA });
   assert.equal(r.signal, 'SIGINT', `exit ${r.code}\n${r.output}`);
   assert.ok(r.events.some((e) => e.event === 'wrapper.signal' && e.goRunning === true), 'go was not running when the signal came');
   await assertNoProcessLeft();

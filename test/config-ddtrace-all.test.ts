@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { injectablesFingerprint, injectedPaths } from '../src/config/injectables.ts';
 import { loadConfig } from '../src/config/load.ts';
+import { ModuleResolver, type ResolverEnv } from '../src/config/modresolve.ts';
 import { allIntegrationsModule } from './ddtrace-app.ts';
-import { goEnv, tempDir } from './helpers.ts';
+import { goEnv, run, tempDir } from './helpers.ts';
 
 test('dd-trace-go orchestrion/all/v2: every orchestrion.yml loads and validates', async () => {
   const mod = allIntegrationsModule();
@@ -35,4 +36,32 @@ test('dd-trace-go orchestrion/all/v2: every orchestrion.yml loads and validates'
   const fp = await injectablesFingerprint(mod, injected, env);
   assert.match(fp.hash, /^[0-9a-f]{16,}$/);
   console.log(`${cfg.aspects.length} aspects from ${files.size} files (${ddFiles.length} dd-trace-go); ${injected.size} injectable packages`);
+});
+
+test('dd-trace-go orchestrion/all/v2: go.mod locates every integration where go list does', async () => {
+  const mod = allIntegrationsModule();
+  const env = goEnv(tempDir('gocache'));
+  const goenv = JSON.parse(run('go', ['env', '-json', 'GOMOD', 'GOWORK', 'GOFLAGS', 'GOMODCACHE'], { cwd: mod, env }).stdout) as ResolverEnv;
+  const resolver = ModuleResolver.create(mod, goenv);
+  assert.ok(resolver instanceof ModuleResolver, String(resolver));
+  // Every package the integrations' tool files import (nested modules of dd-trace-go's repository
+  // among them), and their dependencies: one go list, compared with the resolver's answers.
+  const listed = run('go', ['list', '-deps', '-f', '{{if not .Standard}}{{.ImportPath}} {{.Dir}}{{end}}', 'github.com/DataDog/dd-trace-go/contrib/net/http/v2', 'github.com/DataDog/dd-trace-go/contrib/database/sql/v2', 'github.com/DataDog/dd-trace-go/v2/ddtrace/tracer'], { cwd: mod, env });
+  assert.equal(listed.code, 0, listed.stderr);
+  let answered = 0;
+  for (const line of listed.stdout.trim().split('\n')) {
+    const [importPath, dir] = line.split(' ');
+    const got = resolver.dir(importPath!);
+    // Undefined leaves it to go list; an answer must be go's.
+    if (got !== undefined) {
+      assert.equal(got, dir, importPath);
+      answered++;
+    }
+  }
+  assert.ok(answered > 50, `only ${answered} packages located from go.mod`);
+  // The configuration loads the same either way.
+  const fast = await loadConfig(mod, env);
+  const slow = await loadConfig(mod, env, { locate: 'go-list' });
+  assert.deepEqual(fast.aspects.map((a) => [a.file, a.aspect]), slow.aspects.map((a) => [a.file, a.aspect]));
+  assert.deepEqual(fast.files, slow.files);
 });

@@ -6,6 +6,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { prefetchSet } from '../src/cache/resolve-hint.ts';
+import { Client } from '../src/jobserver/client.ts';
+// The compiled server: its pool starts dist/pool/worker.js (`make all` builds it).
+import { JobServer } from '../dist/jobserver/server.js';
 import { LinkDeps } from '../src/toolexec/linkdeps.ts';
 import { BIN, compiledPackages, describeResult, goEnv, logEvents, run, tempDir, tempModule } from './helpers.ts';
 
@@ -230,13 +233,11 @@ function addAspect(runtime: string, yaml: string) {
   fs.appendFileSync(f, yaml);
 }
 
-test('an aspect on net/http whose injected package imports net/http: linked by //go:linkname, no cycle', () => {
-  const { app, runtime } = fixture();
-  addAspect(
-    runtime,
-    `  - id: http-hook
+/** An aspect declaring, beside `declaration`, a //go:linkname reference to httphook.Hook (and `more`). */
+function linksHttphook(id: string, declaration: string, more = ''): string {
+  return `  - id: ${id}
     join-point:
-      declaration-of: net/http.DefaultClient
+      declaration-of: ${declaration}
     advice:
       - inject-declarations:
           links:
@@ -244,14 +245,47 @@ test('an aspect on net/http whose injected package imports net/http: linked by /
           template: |-
             //go:linkname __httphook example.com/runtime/httphook.Hook
             func __httphook(string)
+${more}`;
+}
 
-            func init() { __httphook("GET") }
-`,
-  );
+test('an aspect on net/http whose injected package imports net/http: linked by //go:linkname, no cycle', () => {
+  const { app, runtime } = fixture();
+  addAspect(runtime, linksHttphook('http-hook', 'net/http.DefaultClient', '\n            func init() { __httphook("GET") }\n'));
   const exe = path.join(tempDir('out'), 'web');
   const r = run(BIN, ['go', 'build', '-o', exe, './cmd/web'], { cwd: app, env: goEnv(gocache) });
   assert.equal(r.code, 0, describeResult(r));
   assert.equal(run(exe, [], { cwd: app }).stdout, 'httphook: GET true\n200\n');
+});
+
+test("a main package's first round also resolves what the build's woven code linked elsewhere: exactly its own answer, and the later round finds the rest resolved", async () => {
+  const { app, runtime } = fixture();
+  // A leaf package of the build (not a dependency of main) whose woven code links httphook.
+  addAspect(runtime, linksHttphook('leaf-links-httphook', 'example.com/app/leaf.Leaf'));
+  const leaf = path.join(app, 'leaf', 'leaf.go');
+  fs.mkdirSync(path.dirname(leaf));
+  fs.writeFileSync(leaf, 'package leaf\n\n// Leaf does nothing.\nfunc Leaf() {}\n');
+  const importcfg = path.join(tempDir('cfg'), 'importcfg');
+  fs.writeFileSync(importcfg, '# import config\n');
+  const env = goEnv(tempDir('gocache-referenced'));
+  const server = await JobServer.listen({ root: app, dir: path.join(tempDir('srv'), 's'), env, goArgs: ['build', '.'] });
+  const c = await Client.connect(server.url);
+  try {
+    const tool = path.join(run('go', ['env', 'GOTOOLDIR'], { cwd: app, env }).stdout.trim(), 'compile');
+    const woven = await c.call('instrument', { importPath: 'example.com/app/leaf', packageName: 'leaf', files: [leaf], importcfg, lang: 'go1.23', goos: process.platform, goarch: 'amd64', tool });
+    assert.deepEqual(woven.errors, []);
+    assert.ok(woven.references.some((r) => r.path === 'example.com/runtime/httphook'), JSON.stringify(woven.references));
+    // main's compile, first round: mainhook, and with it httphook, in one child build.
+    const first = await c.call('packages.resolve', { importPath: 'example.com/app', chain: [], packages: ['example.com/runtime/mainhook'], closure: true });
+    assert.ok('example.com/runtime/mainhook' in first.archives);
+    assert.ok(!('example.com/runtime/httphook' in first.archives), 'the answer holds only what was asked and its dependencies');
+    // A later round asking for httphook: answered without another child build.
+    const later = await c.call('packages.resolve', { importPath: 'example.com/app', chain: [], packages: ['example.com/runtime/httphook'], closure: true });
+    assert.ok(fs.existsSync(later.archives['example.com/runtime/httphook']!));
+    assert.equal((await c.call('stats', {})).childBuilds, 1);
+  } finally {
+    c.close();
+    await server.close();
+  }
 });
 
 test('importing it instead is a genuine cycle: a clear error naming the chain, not a hang', () => {

@@ -11,6 +11,7 @@ import type { Aspect } from '../wasm/api.ts';
 import { BUILTIN_ASPECTS, BUILTIN_FILE, ORCHESTRION_PKG } from './builtin.ts';
 import { schemaErrors } from './schema.ts';
 import { jsonStream } from './injectables.ts';
+import { ModuleResolver, type ResolverEnv } from './modresolve.ts';
 import { ToolGoSyntaxError, toolGoImportSpecs, type ToolImport } from './toolgo.ts';
 
 export const CONFIG_YML = 'orchestrion.yml';
@@ -64,6 +65,8 @@ export interface LoadOptions {
   schema?: SchemaMode;
   /** Receives schema-only problems under `warn`, as `file:line:col: message`. */
   warn?: (warning: string) => void;
+  /** How imports are located: from go.mod where that is certain, else `go list` (`auto`, the default); or always `go list`. */
+  locate?: 'auto' | 'go-list';
 }
 
 /**
@@ -318,6 +321,11 @@ class Loader {
    */
   private async locate(cwd: string, imports: ToolImport[], from: string): Promise<Map<string, string>> {
     const pkgs = [...new Set(imports.map((i) => i.path))];
+    const resolver = await this.resolver();
+    if (resolver) {
+      const dirs = new Map(pkgs.map((p) => [p, resolver.dir(p)]));
+      if ([...dirs.values()].every((d) => d !== undefined)) return dirs as Map<string, string>;
+    }
     const r = await execa('go', ['list', '-e', '-json=ImportPath,Dir,GoFiles,IgnoredGoFiles,Error', '--', ...pkgs], {
       cwd,
       env: this.env,
@@ -339,6 +347,25 @@ class Loader {
     }
     for (const p of pkgs) if (!dirs.has(p)) throw fail(p, 'go list found no package');
     return dirs;
+  }
+
+  private resolving: Promise<ModuleResolver | undefined> | undefined;
+
+  /** The go.mod resolver for the main module, when go's environment allows one (one `go env`). */
+  private resolver(): Promise<ModuleResolver | undefined> {
+    if (this.options.locate === 'go-list') return Promise.resolve(undefined);
+    this.resolving ??= execa('go', ['env', '-json', 'GOMOD', 'GOWORK', 'GOFLAGS', 'GOMODCACHE'], { cwd: this.root, env: this.env, reject: false }).then((r) => {
+      if (r.exitCode !== 0) return undefined;
+      let goenv: ResolverEnv;
+      try {
+        goenv = JSON.parse(r.stdout) as ResolverEnv;
+      } catch {
+        return undefined;
+      }
+      const created = ModuleResolver.create(this.root, goenv);
+      return typeof created === 'string' ? undefined : created;
+    });
+    return this.resolving;
   }
 
   private async yamlFile(file: string, text: string): Promise<SourcedAspect[]> {

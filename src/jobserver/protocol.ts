@@ -159,6 +159,13 @@ export interface ResolveParams {
    * resolutions that already listed them.
    */
   superset?: boolean;
+  /**
+   * The caller (a main package's compile) goes on to resolve the link-time dependencies of what it
+   * gets, round after round: the job server may add, to this round's child build, the packages it
+   * has seen the build's woven code reference, so that a later round finds them resolved. The answer
+   * is still exactly the packages asked for and their dependencies.
+   */
+  closure?: boolean;
 }
 export interface ResolveResult {
   /** Import path → archive, for the requested packages and everything they depend on (but unsafe). */

@@ -353,7 +353,13 @@ export class JobServer {
     const goEnv = { ...this.env, GOFLAGS: stripToolexec(this.env.GOFLAGS) };
     // The pool's workers start (the wasm module compiled, the Go runtime of each instance up) while
     // the configuration's go list runs: go's first compile waits for both on a cold build.
-    if (knownSuffix === undefined) this.pool(tc).catch(() => {}); // a pool that cannot start fails the validation below
+    // A build (not lint or pin -validate) also warms the injector's code up before its first weave.
+    if (knownSuffix === undefined) {
+      this.pool(tc).then(
+        (pool) => (this.opts.schema ?? 'off') === 'off' && pool.warmUp(tc.goroot),
+        () => {}, // a pool that cannot start fails the validation below
+      );
+    }
     const config = await loadConfig(this.opts.root, goEnv, { schema: this.opts.schema ?? 'off' });
     const loadedMs = performance.now() - t0;
     const sig = signature(config.files);
@@ -467,13 +473,21 @@ export class JobServer {
     if (cached) {
       this.stats.cached++;
       logEvent('instrument', { importPath: p.importPath, modified: cached.files.map((f) => f.path), cached: true });
+      this.noteReferences(cached);
       return explain ? explained(cached, kept, explain) : cached;
     }
     this.stats.instrumented++;
     const answer = await this.instrumentInPool(tc, p, kept, pkgCtx.testMain, orchestrionVersion, explain !== undefined);
+    this.noteReferences(answer);
     // The aspects' configuration files are not in the key: kept out of the entry, set on reading.
     writeInstrumentResult(key, dirs, withConfigFiles(answer, []));
     return explain ? explained(answer, kept, explain) : answer;
+  }
+
+  /** What woven code references outside the standard library, for referencedElsewhere. */
+  private noteReferences(answer: InstrumentResult): void {
+    if (answer.files.length === 0) return;
+    for (const ref of answer.references) if (ref.path.split('/')[0]!.includes('.')) this.referenced.add(ref.path);
   }
 
   private async instrumentInPool(tc: Toolchain, p: InstrumentParams, kept: SourcedAspect[], testMain: boolean, orchestrionVersion: string, explain: boolean): Promise<PoolAnswer> {
@@ -512,6 +526,8 @@ export class JobServer {
   private readonly settled = new Map<string, Resolution>();
   /** The package sets toolexec calls asked for (not prefetches), by resolution key, in order. */
   private readonly asked = new Map<string, string[]>();
+  /** Packages the woven code of this build referenced (its link-time dependencies, outside the standard library). */
+  private readonly referenced = new Set<string>();
   private closing = false;
   /** Child builds running; close() kills them, so that none outlives the server. */
   private readonly children = new Set<ResultPromise>();
@@ -537,11 +553,19 @@ export class JobServer {
         () => this.resolveOwn(p, pkgs, chain, key),
       );
     }
+    if (!r && p.closure) {
+      const extra = this.referencedElsewhere(pkgs, chain);
+      if (extra.length > 0) return this.resolveWithReferenced(p, pkgs, chain, key, extra);
+    }
     return this.resolveOwn(p, pkgs, chain, key, r);
   }
 
   /** `pkgs` resolved by their own child build (or the one running for the same set). */
   private async resolveOwn(p: ResolveParams, pkgs: string[], chain: string[], key: string, running?: Promise<Resolution>): Promise<Record<string, string>> {
+    return (await this.resolution(p, pkgs, chain, key, running)).archives;
+  }
+
+  private resolution(p: ResolveParams, pkgs: string[], chain: string[], key: string, running?: Promise<Resolution>): Promise<Resolution> {
     let r = running ?? this.resolutions.get(key);
     if (!r) {
       r = this.resolveShared(pkgs, chain, p.work);
@@ -551,7 +575,37 @@ export class JobServer {
       );
       this.resolutions.set(key, r);
     }
-    return (await r).archives;
+    return r;
+  }
+
+  /**
+   * Packages the build's woven code referenced that no resolution holds or is resolving: what a main
+   * package's later rounds would likely ask for (the link-time dependencies of woven packages its
+   * injected packages depend on, such as the woven `testing`'s), one child build later each.
+   */
+  private referencedElsewhere(pkgs: string[], chain: string[]): string[] {
+    const running = new Set([...this.resolutions.keys()].flatMap((k) => k.split('\0')));
+    const settled = [...this.settled.values()];
+    return [...this.referenced]
+      .filter((x) => !pkgs.includes(x) && !chain.includes(x) && !running.has(x) && !settled.some((r) => x in r.archives))
+      .sort();
+  }
+
+  /**
+   * `pkgs` answered from one child build of them and `extra` (referencedElsewhere): a later round
+   * asking for any of `extra` is then answered by this resolution. Should the larger build fail or
+   * not list them, `pkgs` get a child build of their own, which reports its own errors.
+   */
+  private async resolveWithReferenced(p: ResolveParams, pkgs: string[], chain: string[], key: string, extra: string[]): Promise<Record<string, string>> {
+    const roots = [...pkgs, ...extra].sort();
+    logEvent('resolve.with-referenced', { packages: pkgs, extra });
+    try {
+      const answer = answerFrom([await this.resolution(p, roots, chain, roots.join('\0'))], pkgs, PSEUDO);
+      if (answer) return answer.archives;
+    } catch {
+      // below
+    }
+    return this.resolveOwn(p, pkgs, chain, key);
   }
 
   /**

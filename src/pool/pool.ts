@@ -6,6 +6,7 @@ import { Piscina } from 'piscina';
 import type { WasmFiles } from '../wasm/module.ts';
 import { WASM_API_VERSION, type InstrumentRequest, type InstrumentResponse, type ValidateRequest, type ValidateResponse, type WorkerTask } from '../wasm/api.ts';
 import { memoryPlan, type MemoryPlan } from './budget.ts';
+import { warmUpRequest } from './warmup.ts';
 import type { PoolWorkerData } from './worker.ts';
 
 const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
@@ -24,6 +25,20 @@ export class InjectorPool {
 
   async instrument(request: Omit<InstrumentRequest, 'apiVersion'>): Promise<InstrumentResponse> {
     return this.call<InstrumentResponse>({ kind: 'instrument', request: { apiVersion: WASM_API_VERSION, ...request } });
+  }
+
+  private warmed = false;
+
+  /**
+   * Once per pool: a weave of a small package of the toolchain, answer dropped, so that V8 has
+   * compiled the injector's code before the build's first real weave (warmup.ts). Errors are
+   * dropped too: a real weave reports its own.
+   */
+  warmUp(goroot: string): void {
+    if (this.warmed) return;
+    this.warmed = true;
+    const request = warmUpRequest(goroot);
+    if (request) this.instrument(request).catch(() => {});
   }
 
   async validate(request: Omit<ValidateRequest, 'apiVersion'>): Promise<ValidateResponse> {

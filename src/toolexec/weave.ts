@@ -63,7 +63,7 @@ export async function resolveInto(client: Client, importPath: string, cfg: Impor
   const asked = new Set<string>();
   while (pending.length > 0) {
     for (const p of pending) asked.add(p);
-    const { archives } = await client.call('packages.resolve', { importPath, chain: resolveChain(), packages: pending, ...(work !== undefined && { work }), ...(superset && { superset }) });
+    const { archives } = await client.call('packages.resolve', { importPath, chain: resolveChain(), packages: pending, ...(work !== undefined && { work }), ...(superset && { superset }), ...(all && { closure: true }) });
     const next = new Set<string>();
     for (const [p, archive] of Object.entries(archives)) {
       if (provides(cfg, p)) continue;

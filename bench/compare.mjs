@@ -48,7 +48,8 @@ const APPS = argOf('--apps', 'A,B,C,D,E').split(',');
 const ORCH_VERSION = argOf('--orchestrion', 'v1.12.0');
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-compare-'));
-process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
+// Retried: a persistent server of a removed module copy may still be writing as it exits.
+process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }));
 const baseEnv = { ...process.env, GOFLAGS: '', GOTOOLCHAIN: 'local', TMPDIR: path.join(tmp, 'tmpdir') };
 // Every tool's temporary files under the benchmark's own directory: Orchestrion v1.12.0 leaves an
 // orchestrion.nbt-* directory of ~300 MB per build in TMPDIR; they go with the benchmark's.

@@ -24,12 +24,11 @@ const MIN_INSTANCE = 128 * MiB;
 /** Below this an instance would be replaced after most large packages, each start costing ~0.2 s. */
 const MIN_RECYCLE = 64 * MiB;
 /**
- * GOGC inside the instances. 50 gave natively ~20% less peak memory for ~15% more GC time, but in
- * the wasm instances (one thread: the collector's work adds to the weave's) 100 wove the runtime,
- * os and testing 15–25% faster, and the runtime's instance peaked no higher (89–107 MiB against
- * 106–144 MiB at 50).
+ * The instances collect at 50% heap growth: natively ~20% less peak memory for ~15% more GC time.
+ * 100 wove the runtime 15–25% faster in one instance, but raised a build's peak (PSS of all the
+ * tool's processes) from ~335 to ~388 MiB on apps C and D: too close to the 400 MiB budget.
  */
-const WASM_GOGC = 100;
+const WASM_GOGC = 50;
 
 export interface MemoryPlan {
   /** The budget the plan follows, in bytes. */

@@ -1,9 +1,9 @@
 // A first weave for nothing, while a cold build is still loading its configuration. V8 compiles a
 // wasm function the first time it runs, so the first real weave (the runtime's, on the build's
 // critical path: everything imports it) paid for compiling the parser, type checker, decorator and
-// printer: 1.6 s instead of 0.9 s. Compiled code belongs to the module, shared by every worker and
-// every later instance, so one weave of a small package early moves that cost to where the machine
-// waits on go's package loading anyway.
+// printer. Compiled code belongs to the module, shared by every worker and every later instance: in
+// one instance, the runtime's first weave took 1.24–1.41 s after this one instead of 1.63–1.69 s
+// (docs/PERFORMANCE.md, eleventh session). test/warmup.test.ts checks that it really weaves.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Aspect, InstrumentRequest } from '../wasm/api.ts';

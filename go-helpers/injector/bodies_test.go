@@ -41,6 +41,15 @@ func stdRequest(t *testing.T, pkg, aspects string) *api.InstrumentRequest {
 	}
 }
 
+// runtimeAspects are those dd-trace-go weaves into the runtime (goroutine-local storage).
+const runtimeAspects = `[
+{"id":"gls","join-point":{"struct-definition":"runtime.g"},"advice":[
+  {"add-struct-field":{"name":"__dd_gls","type":"any"}},
+  {"add-blank-import":"unsafe"},
+  {"inject-declarations":{"template":"//go:linkname __dd_gls_get __dd_gls_get.V2\nvar __dd_gls_get = func() any { return getg().m.curg.__dd_gls }"}}]},
+{"id":"goexit1","join-point":{"all-of":[{"import-path":"runtime"},{"function-body":{"function":[{"name":"goexit1"}]}}]},
+ "advice":[{"prepend-statements":{"template":"getg().__dd_gls = nil"}}]}]`
+
 // Weaving runtime and net/http with aspects that look at declarations only
 // (those dd-trace-go applies there) skips the function bodies when
 // type-checking, and gives byte for byte what checking them gives.
@@ -49,13 +58,7 @@ func TestBodiesSkippedGiveTheSameWeave(t *testing.T) {
 		t.Skip("type-checks runtime and net/http twice")
 	}
 	cases := map[string]string{
-		"runtime": `[
-{"id":"gls","join-point":{"struct-definition":"runtime.g"},"advice":[
-  {"add-struct-field":{"name":"__dd_gls","type":"any"}},
-  {"add-blank-import":"unsafe"},
-  {"inject-declarations":{"template":"//go:linkname __dd_gls_get __dd_gls_get.V2\nvar __dd_gls_get = func() any { return getg().m.curg.__dd_gls }"}}]},
-{"id":"goexit1","join-point":{"all-of":[{"import-path":"runtime"},{"function-body":{"function":[{"name":"goexit1"}]}}]},
- "advice":[{"prepend-statements":{"template":"getg().__dd_gls = nil"}}]}]`,
+		"runtime": runtimeAspects,
 		"net/http": `[
 {"id":"field","join-point":{"struct-definition":"net/http.Transport"},"advice":[{"add-struct-field":{"name":"DD__internal","type":"bool"}}]},
 {"id":"rt","join-point":{"function-body":{"function":[{"name":"RoundTrip"},{"receiver":"*net/http.Transport"}]}},"advice":[

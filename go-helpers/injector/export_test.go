@@ -9,3 +9,13 @@ func CheckAllBodies(all bool) bool {
 
 // BodiesSkipped: how many packages were checked without function bodies.
 func BodiesSkipped() int64 { return bodiesSkipped.Load() }
+
+// WeaveWhole sets weaveWhole for a test; it returns the old value.
+func WeaveWhole(whole bool) bool {
+	old := weaveWhole
+	weaveWhole = whole
+	return old
+}
+
+// PartialWeaves: how many files were woven partially.
+func PartialWeaves() int64 { return partialWeaves.Load() }

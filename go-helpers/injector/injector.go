@@ -365,6 +365,8 @@ func (r *run) typeCheck(files []*sourceFile, cfg *importConfig, withTypes bool) 
 		Defs:   map[*ast.Ident]types.Object{},
 		Uses:   map[*ast.Ident]types.Object{},
 		Scopes: map[ast.Node]*types.Scope{},
+		// The names of unnamed imports (partial weaving keeps them in use).
+		Implicits: map[ast.Node]types.Object{},
 	}
 	if withTypes {
 		info.Types = map[ast.Expr]types.TypeAndValue{}
@@ -416,22 +418,46 @@ func (r *run) typeCheck(files []*sourceFile, cfg *importConfig, withTypes bool) 
 // weave applies the aspects to one file. It returns the new content, or nil
 // when the file is unchanged.
 func (r *run) weave(f *sourceFile, info *types.Info, pkg *types.Package, names *packageNames) ([]byte, *nodectx.File, bool) {
+	if plan := r.planPartial(f, info); plan != nil {
+		if out, file, ok, done := r.weaveFile(f, plan, info, pkg, names); done {
+			partialWeaves.Add(1)
+			return out, file, ok
+		}
+		// The woven declarations lost an import the untouched text uses.
+	}
+	out, file, ok, _ := r.weaveFile(f, nil, info, pkg, names)
+	return out, file, ok
+}
+
+// weaveFile weaves the file, or with plan only its kept declarations. done is
+// false when the plan cannot be used (nothing was reported then).
+func (r *run) weaveFile(f *sourceFile, plan *partialPlan, info *types.Info, pkg *types.Package, names *packageNames) (out []byte, shared *nodectx.File, ok, done bool) {
 	var idents resolver.DecoratorResolver = gotypes.New(info.Uses)
 	if r.noBodies {
 		idents = &importsResolver{types: gotypes.New(info.Uses), uses: info.Uses, scopes: info.Scopes}
 	}
 	dec := decorator.NewDecoratorWithImports(r.fset, r.req.ImportPath, idents)
-	file, err := dec.DecorateFile(f.ast)
+	source := f.ast
+	if plan != nil {
+		source = plan.file
+	}
+	file, err := dec.DecorateFile(source)
+	opaque := map[dst.Node]bool{}
+	if plan != nil {
+		for ph := range plan.placeholders {
+			opaque[dec.Dst.Nodes[ph]] = true
+		}
+	}
 	if err != nil {
 		r.fail(f.name, 0, 0, "", fmt.Sprintf("decorating: %v", err))
-		return nil, nil, false
+		return nil, nil, false, true
 	}
 
 	version := r.req.OrchestrionVersion
 	if version == "" {
 		version = api.DefaultOrchestrionVersion
 	}
-	shared := &nodectx.File{
+	shared = &nodectx.File{
 		File:       file,
 		ImportPath: r.req.ImportPath,
 		TestMain:   r.req.TestMain,
@@ -454,7 +480,7 @@ func (r *run) weave(f *sourceFile, info *types.Info, pkg *types.Package, names *
 		failAsp  string
 	)
 	pre := func(c *dstutil.Cursor) bool {
-		if failure != nil || c.Node() == nil || ignored(c.Node()) {
+		if failure != nil || c.Node() == nil || opaque[c.Node()] || ignored(c.Node()) {
 			return false
 		}
 		chain = chain.Push(c.Node(), c.Name(), c.Index())
@@ -481,7 +507,7 @@ func (r *run) weave(f *sourceFile, info *types.Info, pkg *types.Package, names *
 			line, col = p.Line, p.Column
 		}
 		r.fail(f.name, line, col, failAsp, failure.Error())
-		return nil, nil, false
+		return nil, nil, false, true
 	}
 
 	// Imports are added after the walk: a new import declaration would shift
@@ -490,7 +516,7 @@ func (r *run) weave(f *sourceFile, info *types.Info, pkg *types.Package, names *
 		modified = true
 	}
 	if !modified {
-		return nil, shared, true
+		return nil, shared, true, true
 	}
 
 	canonicalizeImports(file)
@@ -503,27 +529,36 @@ func (r *run) weave(f *sourceFile, info *types.Info, pkg *types.Package, names *
 			Name:     f.name,
 		}
 	}
-	shared.Generated, err = lineinfo.Annotate(dec, file, newRestorer, shared.Origins)
+	shared.Generated, err = lineinfo.Annotate(dec, file, newRestorer, shared.Origins, func(n dst.Node) bool { return opaque[n] })
 	if err != nil {
 		r.fail(f.name, 0, 0, "", fmt.Sprintf("annotating line information: %v", err))
-		return nil, nil, false
+		return nil, nil, false, true
 	}
 	res := newRestorer()
 	restored, err := res.RestoreFile(file)
 	if err != nil {
 		r.fail(f.name, 0, 0, "", fmt.Sprintf("restoring: %v", err))
-		return nil, nil, false
+		return nil, nil, false, true
 	}
 	var buf bytes.Buffer
 	if err := format.Node(&buf, res.Fset, restored); err != nil {
 		r.fail(f.name, 0, 0, "", fmt.Sprintf("formatting: %v", err))
-		return nil, nil, false
+		return nil, nil, false, true
 	}
-	out := lineinfo.PostProcess(buf.Bytes())
+	if plan != nil && !plan.keepsImports(restored) {
+		return nil, nil, false, false
+	}
+	out = lineinfo.PostProcess(buf.Bytes())
+	if plan != nil {
+		if out, err = plan.splice(out); err != nil {
+			r.fail(f.name, 0, 0, "", fmt.Sprintf("partial weave: %v", err))
+			return nil, nil, false, true
+		}
+	}
 	if bytes.Count(out, []byte("//line "+lineinfo.Generated+":")) != len(shared.Generated) {
 		shared.Generated = nil // not one aspect per directive: say nothing rather than something wrong
 	}
-	return out, shared, true
+	return out, shared, true, true
 }
 
 // applyAt matches every aspect against the node first, then applies the

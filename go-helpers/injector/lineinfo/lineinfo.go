@@ -20,8 +20,10 @@ const Generated = "<generated>"
 // the restorer that will be used to print the file, so that the line numbers
 // observed here are the final ones. origins maps the roots of generated code
 // to their aspect; the result lists, for each `<generated>` directive in
-// order, the aspect of the code it introduces ("" when unknown).
-func Annotate(dec *decorator.Decorator, file *dst.File, newRestorer func() *decorator.FileRestorer, origins map[dst.Node]string) ([]string, error) {
+// order, the aspect of the code it introduces ("" when unknown). Opaque nodes
+// are left alone and stand for text of unknown length: the node after one
+// always gets a directive.
+func Annotate(dec *decorator.Decorator, file *dst.File, newRestorer func() *decorator.FileRestorer, origins map[dst.Node]string, opaque func(dst.Node) bool) ([]string, error) {
 	normalizeSpacing(file)
 
 	res := newRestorer()
@@ -29,7 +31,7 @@ func Annotate(dec *decorator.Decorator, file *dst.File, newRestorer func() *deco
 	if err != nil {
 		return nil, err
 	}
-	w := &annotator{dec: dec, res: res, origins: origins}
+	w := &annotator{dec: dec, res: res, origins: origins, opaque: opaque}
 	ast.Walk(w, restored)
 	return w.generated, nil
 }
@@ -46,6 +48,7 @@ type annotator struct {
 	res *decorator.FileRestorer
 
 	origins   map[dst.Node]string
+	opaque    func(dst.Node) bool
 	generated []string // aspect of each <generated> directive
 
 	printed position // where the last visited node is printed
@@ -59,6 +62,11 @@ func (w *annotator) Visit(node ast.Node) ast.Visitor {
 		return nil
 	}
 
+	if dn := w.res.Dst.Nodes[node]; dn != nil && w.opaque != nil && w.opaque(dn) {
+		// No position in force after it: the next node gets a directive.
+		w.printed, w.logical = position{}, position{file: "\x00"}
+		return nil
+	}
 	before := struct{ printed, logical position }{w.printed, w.logical}
 
 	pos := w.res.Fset.Position(node.Pos())
@@ -73,8 +81,25 @@ func (w *annotator) Visit(node ast.Node) ast.Visitor {
 
 	if before.logical.file == "" {
 		// First node of the file: anchor everything on the original file.
-		before.logical = position{pos.Filename, 1}
-		dn.Decorations().Start.Prepend(directive(before.logical, true))
+		if of, ok := w.dec.Ast.Nodes[dn].(*ast.File); ok && of.Doc != nil && len(of.Comments) > 0 && of.Comments[0] == of.Doc {
+			// The package's doc comment opens the file, and go/printer moves
+			// a directive in a doc comment to its end: anchor there, on the
+			// package clause. The file still opens with the usual directive,
+			// which names the original (orchestrion diff reads it), apart
+			// from the doc comment.
+			dn.Decorations().Start.Prepend(directive(position{pos.Filename, 1}, true), "\n")
+			at := w.dec.Fset.Position(of.Package)
+			before.logical = position{at.Filename, at.Line}
+			before.printed = w.printed
+			d := "//line " + at.Filename + ":" + strconv.Itoa(at.Line)
+			if at.Column > 0 {
+				d += ":" + strconv.Itoa(at.Column)
+			}
+			dn.Decorations().Start.Append(d)
+		} else {
+			before.logical = position{pos.Filename, 1}
+			dn.Decorations().Start.Prepend(directive(before.logical, true))
+		}
 	}
 
 	var orig token.Position

@@ -1,0 +1,377 @@
+package injector
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"hash/fnv"
+	"strconv"
+	"sync/atomic"
+
+	"github.com/orchestrion-ts/go-helpers/injector/may"
+)
+
+// Partial weaving: a large file where aspects can match only a few top-level
+// declarations (the runtime's proc.go, 7,800 lines, for one statement in
+// goexit1) is decorated, walked and printed only for those declarations. The
+// others stay as they are in the source, each run of them printed verbatim
+// after a `//line file:L:1` directive, so that positions (columns too) still
+// point at the original. Decorating and printing are most of a weave's time;
+// the type-checking and the matching see the same nodes either way, so the
+// woven code is the same, and only the layout of the untouched text differs
+// (it keeps the source's own formatting).
+
+// partialMinBytes: smaller files are woven whole (printing them is cheap, and
+// their output then stays byte for byte that of a whole-file weave).
+const partialMinBytes = 32 << 10
+
+// partialMaxShare: when the declarations kept reach this share of the file,
+// the whole file is woven.
+const partialMaxShare = 0.5
+
+// weaveWhole turns partial weaving off (tests compare both); partialWeaves
+// counts the files woven partially.
+var (
+	weaveWhole    = false
+	partialWeaves atomic.Int64
+)
+
+// segment is a run of top-level declarations sharing lines, with the lines
+// before it since the previous run (comments, blank lines).
+type segment struct {
+	decls     []ast.Decl
+	startLine int // first line of the segment (1-based)
+	endLine   int // last line (the end of the file for the last segment)
+	keep      bool
+}
+
+// partialPlan is a file reduced to the declarations aspects may match.
+type partialPlan struct {
+	file *ast.File // the file, other declarations replaced by placeholders
+	// raw holds, per placeholder name, the directive and text it stands for.
+	raw map[string][]byte
+	// placeholders are the declarations standing for the untouched text.
+	placeholders map[ast.Decl]bool
+	// imports are the file's import specs, which the woven file must keep
+	// under the same names (the untouched text uses them).
+	imports []importName
+}
+
+type importName struct{ path, name string }
+
+const placeholderPrefix = "__orchestrion_ts_verbatim_"
+
+// planPartial returns the reduced file, or nil when f is to be woven whole.
+func (r *run) planPartial(f *sourceFile, info *types.Info) *partialPlan {
+	if weaveWhole || r.ex != nil || len(f.content) < partialMinBytes {
+		return nil
+	}
+	// The file's own //line directives would make "line L of the source" an
+	// ambiguous position; the placeholder names must not occur in it.
+	if bytes.Contains(f.content, []byte("//line ")) || bytes.Contains(f.content, []byte("/*line ")) ||
+		bytes.Contains(f.content, []byte(placeholderPrefix)) {
+		return nil
+	}
+	tf := r.fset.File(f.ast.Pos())
+	if tf == nil || tf.Size() != len(f.content) {
+		return nil
+	}
+	line := func(p token.Pos) int { return tf.Line(p) }
+
+	var importDecls []ast.Decl
+	rest := f.ast.Decls
+	for len(rest) > 0 {
+		gd, ok := rest[0].(*ast.GenDecl)
+		if !ok || gd.Tok != token.IMPORT {
+			break
+		}
+		importDecls = append(importDecls, gd)
+		rest = rest[1:]
+	}
+	if len(rest) == 0 {
+		return nil
+	}
+	headerEnd := line(f.ast.Name.End())
+	if n := len(importDecls); n > 0 {
+		headerEnd = line(importDecls[n-1].End())
+	}
+	var imports []importName
+	for _, spec := range f.ast.Imports {
+		p, err := strconv.Unquote(spec.Path.Value)
+		if err != nil || p == "C" {
+			return nil
+		}
+		name := ""
+		if spec.Name != nil {
+			name = spec.Name.Name
+			if name == "." {
+				return nil // uses of a dot import do not show in the syntax
+			}
+		}
+		imports = append(imports, importName{p, name})
+	}
+
+	// Runs of declarations: a declaration starting on the line another ends
+	// on belongs to the same run.
+	var segs []*segment
+	prevEnd := headerEnd
+	for _, d := range rest {
+		start := d.Pos()
+		if doc := declDoc(d); doc != nil {
+			start = doc.Pos()
+		}
+		if line(start) <= prevEnd {
+			if len(segs) == 0 {
+				return nil // shares a line with the imports
+			}
+			s := segs[len(segs)-1]
+			s.decls = append(s.decls, d)
+		} else {
+			segs = append(segs, &segment{decls: []ast.Decl{d}, startLine: prevEnd + 1})
+		}
+		prevEnd = line(d.End())
+		segs[len(segs)-1].endLine = prevEnd
+	}
+	segs[len(segs)-1].endLine = tf.LineCount()
+
+	text := func(s *segment) []byte {
+		start := tf.Offset(tf.LineStart(s.startLine))
+		end := len(f.content)
+		if s.endLine < tf.LineCount() {
+			end = tf.Offset(tf.LineStart(s.endLine + 1))
+		}
+		return f.content[start:end]
+	}
+
+	// Keep the runs where an aspect may match: the file-level filters,
+	// applied to the run's text and syntax alone, are as sound there as on the
+	// whole file, since every join point matches nodes whose names, directives
+	// and keywords are spelled inside the declaration holding them.
+	kept := 0
+	for _, s := range segs {
+		ctx := &may.FileContext{
+			FileContent: text(s),
+			PackageName: f.ast.Name.Name,
+			AST:         &ast.File{Name: f.ast.Name, Decls: append(append([]ast.Decl{}, importDecls...), s.decls...), Imports: f.ast.Imports},
+			ImportPath:  r.req.ImportPath,
+		}
+		for _, a := range f.aspects {
+			if a.JoinPoint.FileMayMatch(ctx) != may.NeverMatch {
+				s.keep = true
+				break
+			}
+		}
+	}
+
+	// The restorer drops the imports the woven declarations do not use, and
+	// the untouched text may need them: keep a run that uses each import.
+	var fileScope *types.Scope
+	if info != nil {
+		fileScope = info.Scopes[f.ast]
+	}
+	names := map[string]bool{} // local names of the file's non-blank imports
+	var order []string         // the same, in the file's order (the plan must not vary)
+	for _, spec := range f.ast.Imports {
+		name := ""
+		if spec.Name != nil {
+			name = spec.Name.Name
+		} else if pn, ok := info.Implicits[spec].(*types.PkgName); ok {
+			name = pn.Name()
+		} else {
+			return nil
+		}
+		if name != "_" && !names[name] {
+			names[name] = true
+			order = append(order, name)
+		}
+	}
+	covered := map[string]bool{}
+	for _, s := range segs {
+		if s.keep {
+			qualifiers(s.decls, names, covered)
+		}
+	}
+	for _, n := range order {
+		if covered[n] {
+			continue
+		}
+		for _, s := range segs {
+			if !s.keep && qualifiers(s.decls, map[string]bool{n: true}, nil) {
+				s.keep = true
+				qualifiers(s.decls, names, covered)
+				break
+			}
+		}
+		if !covered[n] {
+			return nil
+		}
+	}
+
+	for _, s := range segs {
+		if s.keep {
+			kept += len(text(s))
+		}
+	}
+	if float64(kept) >= partialMaxShare*float64(len(f.content)) {
+		return nil
+	}
+
+	// The reduced file: the header, the kept runs, a placeholder per other
+	// run; the comments of the header and of the kept runs.
+	h := fnv.New64a()
+	h.Write(f.content)
+	nonce := h.Sum64()
+	plan := &partialPlan{raw: map[string][]byte{}, placeholders: map[ast.Decl]bool{}, imports: imports}
+	red := *f.ast
+	red.Decls = append([]ast.Decl{}, importDecls...)
+	keptLine := func(l int) bool {
+		if l <= headerEnd {
+			return true
+		}
+		for _, s := range segs {
+			if l >= s.startLine && l <= s.endLine {
+				return s.keep
+			}
+		}
+		return false
+	}
+	for i := 0; i < len(segs); i++ {
+		s := segs[i]
+		if s.keep {
+			red.Decls = append(red.Decls, s.decls...)
+			continue
+		}
+		// One placeholder for consecutive runs left untouched.
+		for i+1 < len(segs) && !segs[i+1].keep {
+			i++
+			s = &segment{decls: s.decls, startLine: s.startLine, endLine: segs[i].endLine}
+		}
+		name := fmt.Sprintf("%s%x_%d", placeholderPrefix, nonce, i)
+		pos := s.decls[0].Pos()
+		ph := &ast.GenDecl{TokPos: pos, Tok: token.VAR, Specs: []ast.Spec{&ast.ValueSpec{
+			Names: []*ast.Ident{{NamePos: pos, Name: name}},
+			Type:  &ast.Ident{NamePos: pos, Name: "int"},
+		}}}
+		red.Decls = append(red.Decls, ph)
+		plan.placeholders[ph] = true
+		var raw bytes.Buffer
+		fmt.Fprintf(&raw, "//line %s:%d:1\n", f.name, s.startLine)
+		raw.Write(text(s))
+		if raw.Len() > 0 && raw.Bytes()[raw.Len()-1] != '\n' {
+			raw.WriteByte('\n')
+		}
+		plan.raw[name] = raw.Bytes()
+	}
+	red.Comments = nil
+	for _, cg := range f.ast.Comments {
+		if keptLine(line(cg.Pos())) {
+			red.Comments = append(red.Comments, cg)
+		}
+	}
+	if info != nil && fileScope != nil {
+		// Scope lookups by file (the decorator's resolver, synthetic imports).
+		info.Scopes[&red] = fileScope
+	}
+	plan.file = &red
+	return plan
+}
+
+// declDoc is a declaration's doc comment.
+func declDoc(d ast.Decl) *ast.CommentGroup {
+	switch d := d.(type) {
+	case *ast.FuncDecl:
+		return d.Doc
+	case *ast.GenDecl:
+		return d.Doc
+	}
+	return nil
+}
+
+// qualifiers records in found the names among names that qualify a selector
+// (name.X) in decls, and tells whether there was any.
+func qualifiers(decls []ast.Decl, names, found map[string]bool) bool {
+	any := false
+	for _, d := range decls {
+		ast.Inspect(d, func(n ast.Node) bool {
+			if se, ok := n.(*ast.SelectorExpr); ok {
+				if x, ok := se.X.(*ast.Ident); ok && names[x.Name] {
+					any = true
+					if found != nil {
+						found[x.Name] = true
+					}
+				}
+			}
+			return true
+		})
+	}
+	return any
+}
+
+// splice replaces each placeholder line of the printed file by the text it
+// stands for. It fails when a placeholder is not found exactly once, on a
+// line of its own.
+func (p *partialPlan) splice(printed []byte) ([]byte, error) {
+	out := make([]byte, 0, len(printed)+len(p.raw)*64)
+	seen := 0
+	for len(printed) > 0 {
+		ln := printed
+		rest := []byte(nil)
+		if i := bytes.IndexByte(printed, '\n'); i >= 0 {
+			ln, rest = printed[:i+1], printed[i+1:]
+		}
+		printed = rest
+		if bytes.Contains(ln, []byte(placeholderPrefix)) {
+			fields := bytes.Fields(ln)
+			if len(fields) != 3 || string(fields[0]) != "var" || string(fields[2]) != "int" {
+				return nil, fmt.Errorf("verbatim text placeholder printed as %q", bytes.TrimSpace(ln))
+			}
+			raw, ok := p.raw[string(fields[1])]
+			if !ok {
+				return nil, fmt.Errorf("unknown verbatim text placeholder %s", fields[1])
+			}
+			out = append(out, raw...)
+			seen++
+			continue
+		}
+		out = append(out, ln...)
+	}
+	if seen != len(p.raw) {
+		return nil, fmt.Errorf("%d of %d verbatim text placeholders printed", seen, len(p.raw))
+	}
+	return out, nil
+}
+
+// keepsImports tells whether the woven file imports every package of the
+// original under the same name (the untouched text refers to them).
+func (p *partialPlan) keepsImports(file *ast.File) bool {
+	have := map[importName]bool{}
+	var specs []*ast.ImportSpec
+	for _, d := range file.Decls {
+		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.IMPORT {
+			for _, s := range gd.Specs {
+				if is, ok := s.(*ast.ImportSpec); ok {
+					specs = append(specs, is)
+				}
+			}
+		}
+	}
+	for _, spec := range specs {
+		path, err := strconv.Unquote(spec.Path.Value)
+		if err != nil {
+			return false
+		}
+		name := ""
+		if spec.Name != nil {
+			name = spec.Name.Name
+		}
+		have[importName{path, name}] = true
+	}
+	for _, im := range p.imports {
+		if !have[im] {
+			return false
+		}
+	}
+	return true
+}

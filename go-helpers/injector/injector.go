@@ -423,7 +423,8 @@ func (r *run) weave(f *sourceFile, info *types.Info, pkg *types.Package, names *
 			partialWeaves.Add(1)
 			return out, file, ok
 		}
-		// The woven declarations lost an import the untouched text uses.
+		// The woven declarations lost an import the untouched text uses, or
+		// the printed file cannot be told apart from the untouched text.
 	}
 	out, file, ok, _ := r.weaveFile(f, nil, info, pkg, names)
 	return out, file, ok
@@ -540,19 +541,18 @@ func (r *run) weaveFile(f *sourceFile, plan *partialPlan, info *types.Info, pkg 
 		r.fail(f.name, 0, 0, "", fmt.Sprintf("restoring: %v", err))
 		return nil, nil, false, true
 	}
+	if plan != nil && (!plan.keepsImports(restored) || !plan.mark(restored)) {
+		return nil, nil, false, false
+	}
 	var buf bytes.Buffer
 	if err := format.Node(&buf, res.Fset, restored); err != nil {
 		r.fail(f.name, 0, 0, "", fmt.Sprintf("formatting: %v", err))
 		return nil, nil, false, true
 	}
-	if plan != nil && !plan.keepsImports(restored) {
-		return nil, nil, false, false
-	}
 	out = lineinfo.PostProcess(buf.Bytes())
 	if plan != nil {
-		if out, err = plan.splice(out); err != nil {
-			r.fail(f.name, 0, 0, "", fmt.Sprintf("partial weave: %v", err))
-			return nil, nil, false, true
+		if out, ok = plan.splice(out); !ok {
+			return nil, nil, false, false
 		}
 	}
 	if bytes.Count(out, []byte("//line "+lineinfo.Generated+":")) != len(shared.Generated) {

@@ -6,7 +6,6 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-	"hash/fnv"
 	"strconv"
 	"sync/atomic"
 
@@ -50,10 +49,15 @@ type segment struct {
 // partialPlan is a file reduced to the declarations aspects may match.
 type partialPlan struct {
 	file *ast.File // the file, other declarations replaced by placeholders
-	// raw holds, per placeholder name, the directive and text it stands for.
-	raw map[string][]byte
-	// placeholders are the declarations standing for the untouched text.
+	// raw holds, per placeholder in order, the directive and text it stands for.
+	raw [][]byte
+	// placeholders are the declarations standing for the untouched text:
+	// each a BadDecl covering it, so that dst's decorator, which looks at
+	// every line of the file, takes it for one opaque node. Once restored,
+	// each becomes a declaration of a marker name (go/format parses what it
+	// prints), which splice finds.
 	placeholders map[ast.Decl]bool
+	marker       string
 	// imports are the file's import specs, which the woven file must keep
 	// under the same names (the untouched text uses them).
 	imports []importName
@@ -61,6 +65,7 @@ type partialPlan struct {
 
 type importName struct{ path, name string }
 
+// placeholderPrefix starts the marker names of the placeholders.
 const placeholderPrefix = "__orchestrion_ts_verbatim_"
 
 // planPartial returns the reduced file, or nil when f is to be woven whole.
@@ -69,7 +74,7 @@ func (r *run) planPartial(f *sourceFile, info *types.Info) *partialPlan {
 		return nil
 	}
 	// The file's own //line directives would make "line L of the source" an
-	// ambiguous position; the placeholder names must not occur in it.
+	// ambiguous position; the markers must not occur in it.
 	if bytes.Contains(f.content, []byte("//line ")) || bytes.Contains(f.content, []byte("/*line ")) ||
 		bytes.Contains(f.content, []byte(placeholderPrefix)) {
 		return nil
@@ -220,10 +225,7 @@ func (r *run) planPartial(f *sourceFile, info *types.Info) *partialPlan {
 
 	// The reduced file: the header, the kept runs, a placeholder per other
 	// run; the comments of the header and of the kept runs.
-	h := fnv.New64a()
-	h.Write(f.content)
-	nonce := h.Sum64()
-	plan := &partialPlan{raw: map[string][]byte{}, placeholders: map[ast.Decl]bool{}, imports: imports}
+	plan := &partialPlan{placeholders: map[ast.Decl]bool{}, imports: imports}
 	red := *f.ast
 	red.Decls = append([]ast.Decl{}, importDecls...)
 	keptLine := func(l int) bool {
@@ -248,12 +250,12 @@ func (r *run) planPartial(f *sourceFile, info *types.Info) *partialPlan {
 			i++
 			s = &segment{decls: s.decls, startLine: s.startLine, endLine: segs[i].endLine}
 		}
-		name := fmt.Sprintf("%s%x_%d", placeholderPrefix, nonce, i)
-		pos := s.decls[0].Pos()
-		ph := &ast.GenDecl{TokPos: pos, Tok: token.VAR, Specs: []ast.Spec{&ast.ValueSpec{
-			Names: []*ast.Ident{{NamePos: pos, Name: name}},
-			Type:  &ast.Ident{NamePos: pos, Name: "int"},
-		}}}
+		from := tf.LineStart(s.startLine)
+		to := token.Pos(tf.Base() + tf.Size())
+		if s.endLine < tf.LineCount() {
+			to = tf.LineStart(s.endLine + 1)
+		}
+		ph := &ast.BadDecl{From: from, To: to}
 		red.Decls = append(red.Decls, ph)
 		plan.placeholders[ph] = true
 		var raw bytes.Buffer
@@ -262,7 +264,7 @@ func (r *run) planPartial(f *sourceFile, info *types.Info) *partialPlan {
 		if raw.Len() > 0 && raw.Bytes()[raw.Len()-1] != '\n' {
 			raw.WriteByte('\n')
 		}
-		plan.raw[name] = raw.Bytes()
+		plan.raw = append(plan.raw, raw.Bytes())
 	}
 	red.Comments = nil
 	for _, cg := range f.ast.Comments {
@@ -309,12 +311,27 @@ func qualifiers(decls []ast.Decl, names, found map[string]bool) bool {
 	return any
 }
 
-// splice replaces each placeholder line of the printed file by the text it
-// stands for. It fails when a placeholder is not found exactly once, on a
-// line of its own.
-func (p *partialPlan) splice(printed []byte) ([]byte, error) {
+// mark replaces, in the restored file, each placeholder by a declaration of
+// its marker name. It fails when the placeholders are not all found.
+func (p *partialPlan) mark(file *ast.File) bool {
+	n := 0
+	for i, d := range file.Decls {
+		bd, ok := d.(*ast.BadDecl)
+		if !ok {
+			continue
+		}
+		name := &ast.Ident{NamePos: bd.From, Name: fmt.Sprintf("%s%d", placeholderPrefix, n)}
+		file.Decls[i] = &ast.GenDecl{TokPos: bd.From, Tok: token.VAR, Specs: []ast.Spec{&ast.ValueSpec{Names: []*ast.Ident{name}, Type: &ast.Ident{NamePos: bd.From, Name: "int"}}}}
+		n++
+	}
+	return n == len(p.raw)
+}
+
+// splice replaces the marker lines of the printed file by the text they stand
+// for. It fails unless each is found once, on a line of its own.
+func (p *partialPlan) splice(printed []byte) ([]byte, bool) {
 	out := make([]byte, 0, len(printed)+len(p.raw)*64)
-	seen := 0
+	next := 0
 	for len(printed) > 0 {
 		ln := printed
 		rest := []byte(nil)
@@ -323,24 +340,16 @@ func (p *partialPlan) splice(printed []byte) ([]byte, error) {
 		}
 		printed = rest
 		if bytes.Contains(ln, []byte(placeholderPrefix)) {
-			fields := bytes.Fields(ln)
-			if len(fields) != 3 || string(fields[0]) != "var" || string(fields[2]) != "int" {
-				return nil, fmt.Errorf("verbatim text placeholder printed as %q", bytes.TrimSpace(ln))
+			if string(ln) != fmt.Sprintf("var %s%d int\n", placeholderPrefix, next) {
+				return nil, false
 			}
-			raw, ok := p.raw[string(fields[1])]
-			if !ok {
-				return nil, fmt.Errorf("unknown verbatim text placeholder %s", fields[1])
-			}
-			out = append(out, raw...)
-			seen++
+			out = append(out, p.raw[next]...)
+			next++
 			continue
 		}
 		out = append(out, ln...)
 	}
-	if seen != len(p.raw) {
-		return nil, fmt.Errorf("%d of %d verbatim text placeholders printed", seen, len(p.raw))
-	}
-	return out, nil
+	return out, next == len(p.raw)
 }
 
 // keepsImports tells whether the woven file imports every package of the

@@ -213,8 +213,11 @@ const command = (tool, args) => (tool === 'plain' ? ['go', args] : tool === 'orc
 const serverOf = {
   plain: () => false,
   orchestrion: (argv) => argv[0] === orchestrion && argv[1] !== 'toolexec',
-  // This checkout's processes only: another checkout's builds on the machine are not ours.
-  ts: (argv) => argv.some((a) => a === path.join(root, 'dist', 'go.cjs') || a === path.join(root, 'dist', 'cli.js') || a === path.join(root, 'dist', 'jobserver', 'daemon.js') || a === path.join(root, 'dist', 'jobserver', 'persistent-main.js')),
+  // This checkout's processes only: another checkout's builds on the machine are not ours, nor a
+  // persistent job server left running for a module outside this benchmark's directory.
+  ts: (argv) =>
+    argv.some((a) => a === path.join(root, 'dist', 'go.cjs') || a === path.join(root, 'dist', 'cli.js') || a === path.join(root, 'dist', 'jobserver', 'daemon.js')) ||
+    (argv.includes(path.join(root, 'dist', 'jobserver', 'persistent-main.js')) && argv.some((a) => a.includes(`"root":${JSON.stringify(tmp).slice(0, -1)}`))),
 };
 /** All of a tool's processes, its per-call toolexec processes included. */
 const allOf = {

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { compileGate, configurationGate, fileMayMatch, packageClause, packageMayMatch, type Gate, type PackageContext } from '../src/config/prefilter.ts';
-import { makeGateDir, recordArchiveDeps, recordActionDeps, recordCachedArchiveDeps, recordEmptyArchives, writeGate } from '../src/jobserver/compile-gate.ts';
+import { makeGateDir, recordArchiveDeps, recordActionDeps, recordCachedArchiveDeps, recordEmptyArchives, writeGate, type GatedAspect } from '../src/jobserver/compile-gate.ts';
 import { appendMember, readMember } from '../src/toolexec/archive.ts';
 import { parseImportConfig } from '../src/toolexec/importcfg.ts';
 import { LinkDeps } from '../src/toolexec/linkdeps.ts';
@@ -90,12 +90,15 @@ test('gates of join points: narrowest part of an all-of, union of a one-of, alwa
   assert.equal(configurationGate([{ directive: 'a' }, { 'package-filter': 'x' }]), 'always');
 });
 
+/** Aspects for users' code (not tracer-internal). */
+const user = (jps: unknown[]): GatedAspect[] => jps.map((joinPoint) => ({ joinPoint, tracerInternal: false }));
+
 /** A gate directory and a compile command line as cmd/go writes it, with a fake compiler. */
-function gateFixture(gate: Gate, files: Record<string, string>, importcfg: string, p = 'example.com/x') {
+function gateFixture(aspects: GatedAspect[], files: Record<string, string>, importcfg: string, p = 'example.com/x') {
   const dir = tempDir('gate');
   const gateDir = path.join(dir, 'gate');
   makeGateDir(gateDir);
-  writeGate(gateDir, gate);
+  writeGate(gateDir, aspects);
   const work = path.join(dir, 'work');
   fs.mkdirSync(path.join(work, 'b001'), { recursive: true });
   const cfg = path.join(work, 'b001', 'importcfg');
@@ -119,7 +122,7 @@ function gateFixture(gate: Gate, files: Record<string, string>, importcfg: strin
 }
 
 test('bin/orchestrion runs a compile directly only when the gate is closed for it', () => {
-  const gate = configurationGate([{ 'function-body': { directive: 'dd:span' } }, { 'function-call': 'net/http.Get' }, { 'import-path': 'example.com/special' }]);
+  const gate = user([{ 'function-body': { directive: 'dd:span' } }, { 'function-call': 'net/http.Get' }, { 'import-path': 'example.com/special' }]);
   const plainCfg = '# import config\npackagefile fmt=$WORK/b002/_pkg_.a\n';
   const closed = gateFixture(gate, { 'a.go': 'package x\n\nfunc A() {}\n' }, plainCfg);
   let r = closed.call();
@@ -216,6 +219,42 @@ test('bin/orchestrion runs a compile directly only when the gate is closed for i
   recordCachedArchiveDeps(fromCacheDeps.gateDir, new Map([[cached, '#link.deps@v1\nexample.com/z\n']]));
   assert.notEqual(fromCacheDeps.call().stdout, 'compiled-directly\n');
   // No gate written ('always'): everything through Node.
-  const always = gateFixture('always', { 'a.go': 'package x\n' }, plainCfg);
+  const always = gateFixture(user([{ 'package-filter': 'example.com/**' }]), { 'a.go': 'package x\n' }, plainCfg);
   assert.notEqual(always.call().stdout, 'compiled-directly\n');
+});
+
+test("Orchestrion's special cases have their own gates: dd-trace-go's packages only tracer-internal aspects', orchestrion's none", () => {
+  const aspects: GatedAspect[] = [
+    { joinPoint: { 'function-call': 'net/http.Get' }, tracerInternal: false },
+    { joinPoint: { 'function-body': { directive: 'dd:span' } }, tracerInternal: false },
+    {
+      joinPoint: { 'all-of': [{ 'one-of': [{ 'import-path': 'github.com/DataDog/dd-trace-go/v2/ddtrace/tracer' }, { 'import-path': 'github.com/DataDog/dd-trace-go/v2/internal' }] }, { 'struct-literal': { type: 'net/http.Transport' } }] },
+      tracerInternal: true,
+    },
+  ];
+  const httpCfg = '# import config\npackagefile net/http=$WORK/b003/_pkg_.a\n';
+  const cases: [string, Record<string, string>, boolean][] = [
+    // Users' code importing net/http: through Node.
+    ['example.com/x', { 'a.go': 'package x\n' }, false],
+    // dd-trace-go's: net/http is not enough, only the tracer-internal aspect's paths.
+    ['github.com/DataDog/dd-trace-go/v2/internal/telemetry', { 'a.go': 'package telemetry\n\n//dd:span\nfunc F() {}\n' }, true],
+    ['github.com/DataDog/dd-trace-go/contrib/net/http/v2', { 'a.go': 'package http\n' }, true],
+    ['github.com/DataDog/dd-trace-go/v2/internal', { 'a.go': 'package internal\n' }, false],
+    ['github.com/DataDog/dd-trace-go/v2/ddtrace/tracer', { 'a.go': 'package tracer\n' }, false],
+    // Its integration tests are woven as users' code.
+    ['github.com/DataDog/dd-trace-go/v2/internal/orchestrion/_integration/x', { 'a.go': 'package x\n' }, false],
+    // Orchestrion's own packages are never woven, its runtime is.
+    ['github.com/DataDog/orchestrion/internal/x', { 'a.go': 'package x\n\n//dd:span\nfunc F() {}\n' }, true],
+    ['github.com/DataDog/orchestrion/runtime/x', { 'a.go': 'package x\n' }, false],
+    // A path that only starts like a special case's.
+    ['github.com/DataDog/dd-trace-go-fork/x', { 'a.go': 'package x\n' }, false],
+  ];
+  for (const [importPath, files, direct] of cases) {
+    const f = gateFixture(aspects, files, httpCfg, importPath);
+    const r = f.call(importPath);
+    assert.equal(r.stdout === 'compiled-directly\n', direct, `${importPath}: ${r.stdout}${r.stderr}`);
+  }
+  // Without tracer-internal aspects, dd-trace-go's packages are closed to every needle.
+  const none = gateFixture(aspects.slice(0, 2), { 'a.go': 'package internal\n' }, httpCfg, 'github.com/DataDog/dd-trace-go/v2/internal');
+  assert.equal(none.call('github.com/DataDog/dd-trace-go/v2/internal').stdout, 'compiled-directly\n');
 });

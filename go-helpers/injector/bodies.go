@@ -27,19 +27,27 @@ var (
 // bodies, most of the work on runtime or net/http, and nothing the weave
 // reads changes: declarations, signatures and the files' imports are checked.
 func bodiesMatter(files []*sourceFile) bool {
+	if aspectsNeedBodies(files) {
+		return true
+	}
+	for _, f := range files {
+		for _, spec := range f.ast.Imports {
+			if spec.Name != nil && spec.Name.Name == "." {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// aspectsNeedBodies is bodiesMatter's part that the aspects decide.
+func aspectsNeedBodies(files []*sourceFile) bool {
 	for _, f := range files {
 		if len(f.aspects) == 0 {
 			continue
 		}
 		for _, a := range f.aspects {
 			if join.NeedsBodies(a.JoinPoint) || bytes.Contains(a.rawAdvice, []byte(`"imports"`)) || bytes.Contains(a.rawAdvice, []byte("Implements")) {
-				return true
-			}
-		}
-	}
-	for _, f := range files {
-		for _, spec := range f.ast.Imports {
-			if spec.Name != nil && spec.Name.Name == "." {
 				return true
 			}
 		}

@@ -48,6 +48,7 @@ type sourceFile struct {
 	content []byte
 	aspects []*Aspect // nil: parsed for type-checking only
 	ast     *ast.File
+	elided  bool // ast is of the content with its function bodies blanked
 }
 
 type run struct {
@@ -177,7 +178,10 @@ func (r *run) instrument() {
 	}
 	r.files = files
 
-	if !r.parse(files) {
+	// Files no aspect can touch are parsed without their function bodies
+	// when the package will be type-checked without them (elide.go).
+	elide := r.req.StandardLibrary && r.ex == nil && !checkAllBodies && !needsExprTypes(files) && !aspectsNeedBodies(files)
+	if !r.parse(files, elide) {
 		r.ex.stopped(api.StageSyntax, "the package has syntax errors: left unchanged")
 		return
 	}
@@ -199,8 +203,19 @@ func (r *run) instrument() {
 	r.noBodies = r.req.StandardLibrary && !withTypes && !checkAllBodies && !bodiesMatter(files)
 	if r.noBodies {
 		bodiesSkipped.Add(1)
+	} else if !r.restoreBodies(files) {
+		return
 	}
+	warnings := len(r.resp.Warnings)
 	info, pkg, ok := r.typeCheck(files, cfg, withTypes)
+	if !ok && anyElided(files) {
+		// Not the package's fault until checked as written.
+		r.resp.Warnings = r.resp.Warnings[:warnings]
+		if !r.restoreBodies(files) {
+			return
+		}
+		info, pkg, ok = r.typeCheck(files, cfg, withTypes)
+	}
 	if !ok {
 		r.ex.stopped(api.StageTypes, "the package does not type-check: left unchanged")
 		return
@@ -277,10 +292,13 @@ func (r *run) readFiles(aspects []*Aspect) ([]*sourceFile, bool) {
 		if total > maxEagerBytes {
 			eager = false
 		}
-		if !eager {
+		if !eager && r.ex != nil {
+			// Orchestrion stops filtering here; explain reports as it would.
 			f.aspects = aspects
 			continue
 		}
+		// The filter is sound: a file it rules out is only type-checked (and
+		// may then be parsed without its function bodies).
 		f.aspects = fileFilter(aspects, f)
 		if len(f.aspects) > 0 {
 			eager = false
@@ -320,12 +338,22 @@ func astFilter(aspects []*Aspect, f *sourceFile, importPath string, explaining b
 	return out
 }
 
-// parse parses every file. A package with a syntax error is left unchanged
+// parse parses every file; with elide, those without aspects have their
+// function bodies blanked. A package with a syntax error is left unchanged
 // (the errors are only warnings): the compiler then reports it in its own
 // words, as a build without orchestrion would.
-func (r *run) parse(files []*sourceFile) bool {
+func (r *run) parse(files []*sourceFile, elide bool) bool {
 	ok := true
 	for _, f := range files {
+		if elide && len(f.aspects) == 0 {
+			if src, did := elideBodies(f.content); did {
+				if af, err := parser.ParseFile(r.fset, f.name, src, parser.SkipObjectResolution); err == nil {
+					f.ast, f.elided = af, true
+					elidedFiles.Add(1)
+					continue
+				}
+			}
+		}
 		af, err := parser.ParseFile(r.fset, f.name, f.content, parser.ParseComments|parser.SkipObjectResolution)
 		if err != nil {
 			ok = false

@@ -523,12 +523,14 @@ const importsGate = (p: string): Gate => (p === '' ? 'always' : { ...closed(), n
 const typeGate = (t: unknown): Gate => (typeof t === 'string' ? importsGate(parseTypeName(t)?.path ?? '') : 'always');
 /**
  * How often a gate may let a compile through: an identifier (`New`) is in many files, an importcfg
- * key only in the importers of one package; paths, test mains and main packages are rare.
+ * key in the importers of one package (net/http's: dozens), a path in one compile; test mains and
+ * main packages are rare. dd-trace-go's aspect on ten of its own packages' `net/http.Transport`
+ * literals is gated by their paths, not by every importer of net/http.
  */
 function weight(g: Gate): number {
   if (g === 'always') return Infinity;
   let w = g.paths.size + (g.testMain ? 1 : 0) + (g.mainPackage ? 1 : 0);
-  for (const n of g.needles) w += n.startsWith('packagefile ') || n.startsWith('importmap ') ? 2 : 100;
+  for (const n of g.needles) w += n.startsWith('packagefile ') || n.startsWith('importmap ') ? 10 : 100;
   return w;
 }
 /** A conjunction: any one part's gate is sound; the narrowest is kept. */

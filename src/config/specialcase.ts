@@ -20,3 +20,11 @@ export function specialCase(importPath: string): { mode: SpecialMode; prefix?: s
   const sc = SPECIAL_CASES.find((c) => importPath === c.prefix || (!c.exact && importPath.startsWith(c.prefix + '/')));
   return sc ? { mode: sc.mode, prefix: sc.prefix } : { mode: 'normal' };
 }
+
+/**
+ * The special cases as sh `case` patterns on an import path, in order (the first that matches
+ * decides, as in specialCase): the compile gate's scopes (src/jobserver/compile-gate.ts).
+ */
+export function specialCasePatterns(): { pattern: string; mode: SpecialMode }[] {
+  return SPECIAL_CASES.flatMap((c) => [{ pattern: c.prefix, mode: c.mode }, ...(c.exact ? [] : [{ pattern: `${c.prefix}/*`, mode: c.mode }])]);
+}

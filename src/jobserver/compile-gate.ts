@@ -21,6 +21,11 @@
 //   needles   fixed strings, one per line; written last: until it exists every compile goes through Node
 //   paths     sh `case` patterns on TOOLEXEC_IMPORTPATH, one per line (import paths, `*.test`)
 //   main      present when an aspect may match a package by its name being main
+//   scopes    `<pattern> <directory>` lines: a TOOLEXEC_IMPORTPATH matching a pattern (the first
+//             that does) is gated by the needles, paths and main of that directory instead (`.`:
+//             the ones above). Orchestrion's special cases: dd-trace-go's own packages receive only
+//             tracer-internal aspects, so a `packagefile net/http=` needle of an aspect for users'
+//             code no longer sends them to Node; orchestrion's own are never woven.
 //   deps/     deps/<absolute archive path>: that archive's link.deps, for archives that have some
 //   empty     archives of go's cache known to carry no link.deps (read by a compile through Node)
 //   ids/      ids/<action ID>: the link.deps of a compile of this build (the shell's or Node's),
@@ -35,7 +40,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FALSE, TRUE } from '../cacheprog/args.ts';
-import type { Gate } from '../config/prefilter.ts';
+import { configurationGate, type Gate } from '../config/prefilter.ts';
+import { specialCasePatterns, type SpecialMode } from '../config/specialcase.ts';
 
 export const GATE_DIR_ENV = 'ORCHESTRION_GATE_DIR';
 /** ORCHESTRION_COMPILE_GATE=0: every compile through Node (to observe each in the debug log). */
@@ -125,27 +131,61 @@ export function recordCachedArchiveDeps(dir: string, archives: Map<string, strin
   }
 }
 
+/** A configuration's aspects as the gate sees them: join point, and whether tracer-internal. */
+export interface GatedAspect {
+  joinPoint: unknown;
+  tracerInternal: boolean;
+}
+
+/** The gate of each special case's mode: what the job server weaves into such a package. */
+function scopeGate(mode: Exclude<SpecialMode, 'normal'>, aspects: readonly GatedAspect[]): Gate {
+  const kept = mode === 'never' ? [] : aspects.filter((a) => a.tracerInternal);
+  return configurationGate(kept.map((a) => a.joinPoint));
+}
+
 /**
- * Writes the gate: `paths` and `main` first, `needles` last (bin/orchestrion reads the gate only once
- * `needles` exists). An 'always' gate, or one no line-based file can hold, is not written: every
- * compile then goes through Node, as without a gate.
+ * Writes the gate of a configuration: per scope (Orchestrion's special cases) the files of its
+ * directory, `scopes`, then the configuration's own `paths` and `main`, `needles` last
+ * (bin/orchestrion reads the gate only once `needles` exists). An 'always' gate, or one no
+ * line-based file can hold, is not written: its compiles then go through Node, as without a gate.
  */
-export function writeGate(dir: string, gate: Gate): boolean {
-  if (gate === 'always') return false;
-  const needles = [...gate.needles];
-  if (needles.some((n) => n === '' || /[\n\r\0]/.test(n))) return false;
+export function writeGate(dir: string, aspects: readonly GatedAspect[]): boolean {
+  const scopes: string[] = [];
+  for (const { pattern, mode } of specialCasePatterns()) {
+    if (!PLAIN_PATH.test(pattern.replace(/\/\*$/, ''))) return false;
+    if (mode === 'normal') {
+      scopes.push(`${pattern} .\n`);
+      continue;
+    }
+    const sub = `scope-${mode}`;
+    fs.mkdirSync(path.join(dir, sub), { recursive: true });
+    writeGateFiles(path.join(dir, sub), scopeGate(mode, aspects));
+    scopes.push(`${pattern} ${sub}\n`);
+  }
+  writeFile(dir, 'scopes', scopes.join(''));
+  return writeGateFiles(dir, configurationGate(aspects.map((a) => a.joinPoint)));
+}
+
+function writeFile(dir: string, name: string, content: string): void {
+  const tmp = path.join(dir, `.${name}.${process.pid}`);
+  fs.writeFileSync(tmp, content);
+  fs.renameSync(tmp, path.join(dir, name));
+}
+
+/** One gate's `paths`, `main` and, last, `needles`; false (nothing written) when it cannot close. */
+function writeGateFiles(dir: string, gate: Gate): boolean {
+  const needles = gate === 'always' ? [] : [...gate.needles];
+  if (gate === 'always' || needles.some((n) => n === '' || /[\n\r\0]/.test(n))) {
+    fs.rmSync(path.join(dir, 'needles'), { force: true });
+    return false;
+  }
   const patterns = [...gate.paths];
   if (patterns.some((p) => !PLAIN_PATH.test(p))) patterns.push('*');
   if (gate.testMain) patterns.push('*.test');
-  const write = (name: string, content: string) => {
-    const tmp = path.join(dir, `.${name}.${process.pid}`);
-    fs.writeFileSync(tmp, content);
-    fs.renameSync(tmp, path.join(dir, name));
-  };
-  write('paths', patterns.map((p) => `${p}\n`).join(''));
-  if (gate.mainPackage) write('main', '');
+  writeFile(dir, 'paths', patterns.map((p) => `${p}\n`).join(''));
+  if (gate.mainPackage) writeFile(dir, 'main', '');
   else fs.rmSync(path.join(dir, 'main'), { force: true });
-  write('needles', needles.map((n) => `${n}\n`).join(''));
+  writeFile(dir, 'needles', needles.map((n) => `${n}\n`).join(''));
   return true;
 }
 

@@ -10,7 +10,7 @@ import { ConfigError, loadConfig, type LoadedConfig, type SchemaMode, type Sourc
 import { versionSuffix } from '../config/fingerprint.ts';
 import { specialCase } from '../config/specialcase.ts';
 import { injectablesFingerprint, injectedPaths } from '../config/injectables.ts';
-import { configurationGate, fileMayMatch, filesNoReason, packageClause, packageMayMatch, packageNoReason, type PackageContext } from '../config/prefilter.ts';
+import { fileMayMatch, filesNoReason, packageClause, packageMayMatch, packageNoReason, type PackageContext } from '../config/prefilter.ts';
 import { parseImportConfig } from '../toolexec/importcfg.ts';
 import { writeSuffix } from '../cache/suffix.ts';
 import { logEvent } from '../log.ts';
@@ -330,7 +330,10 @@ export class JobServer {
     const dir = this.env[GATE_DIR_ENV];
     if (!dir) return;
     try {
-      const written = writeGate(dir, configurationGate(state.config.aspects.map((a) => a.aspect['join-point'])));
+      const written = writeGate(
+        dir,
+        state.config.aspects.map((a) => ({ joinPoint: a.aspect['join-point'], tracerInternal: a.aspect['tracer-internal'] === true })),
+      );
       logEvent('gate.write', { dir, written });
     } catch (err) {
       // Without a gate every compile goes through the job server: slower, never wrong.

@@ -17,18 +17,20 @@ export const DEFAULT_MAX_MEMORY = 400 * MiB;
 // Measured on Node 24 (docs/PERFORMANCE.md): the process before any worker starts (main thread, the
 // server's thread, the loaded configuration, the compiled wasm module), what each worker thread adds
 // besides its instance's memory, and the linear memory the largest package woven so far needs
-// (the runtime, with GOGC below and no object resolution: about 120 MiB).
+// (the runtime: about 120 MiB before partial weaving, ~60 MiB since; kept as the minimum, which
+// leaves room for larger packages).
 const BASE = 170 * MiB;
 const PER_THREAD = 24 * MiB;
 const MIN_INSTANCE = 128 * MiB;
 /** Below this an instance would be replaced after most large packages, each start costing ~0.2 s. */
 const MIN_RECYCLE = 64 * MiB;
 /**
- * The instances collect at 50% heap growth: natively ~20% less peak memory for ~15% more GC time.
- * 100 wove the runtime 15–25% faster in one instance, but raised a build's peak (PSS of all the
- * tool's processes) from ~335 to ~388 MiB on apps C and D: too close to the 400 MiB budget.
+ * The instances collect at 100% heap growth (Go's default). 50 took ~20% less peak memory for ~15%
+ * more GC time while the runtime's weave grew an instance to ~120 MiB; since the runtime's proc.go is
+ * woven partially (~60 MiB), 100 keeps a build's peak (PSS of all the tool's processes) at 319–344
+ * MiB on apps C and D (docs/PERFORMANCE.md, twelfth session).
  */
-const WASM_GOGC = 50;
+const WASM_GOGC = 100;
 
 export interface MemoryPlan {
   /** The budget the plan follows, in bytes. */
@@ -68,7 +70,7 @@ export function memoryPlan(env: NodeJS.ProcessEnv = process.env, cores = os.avai
     const fits = Math.floor((budget - BASE) / (PER_THREAD + MIN_INSTANCE));
     workers = Math.max(1, Math.min(fits, cores, 4));
   }
-  // An instance grows during a task by what that package needs (the runtime: ~120 MiB more), on top
+  // An instance grows during a task by what that package needs (the runtime: ~60 MiB more), on top
   // of what it kept from earlier ones: replaced once past half its share, it stays within it.
   const share = Math.floor((budget - BASE) / workers) - PER_THREAD;
   const recycleMiB = Number(env[RECYCLE_ENV]);

@@ -103,11 +103,16 @@ func (r *run) planPartial(f *sourceFile, info *types.Info) *partialPlan {
 		headerEnd = line(importDecls[n-1].End())
 	}
 	var imports []importName
+	paths := map[string]bool{}
 	for _, spec := range f.ast.Imports {
 		p, err := strconv.Unquote(spec.Path.Value)
-		if err != nil || p == "C" {
+		if err != nil || p == "C" || paths[p] {
+			// A package imported twice (net/http's server.go: net/url as url and
+			// urlpkg) keeps one name in the woven file, which the untouched
+			// text would miss.
 			return nil
 		}
+		paths[p] = true
 		name := ""
 		if spec.Name != nil {
 			name = spec.Name.Name

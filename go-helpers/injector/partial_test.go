@@ -220,3 +220,35 @@ func TestDocCommentAnchor(t *testing.T) {
 		}
 	}
 }
+
+// A large file importing a package under two names is woven whole: the woven
+// file keeps one name, which untouched text using the other would miss.
+func TestPartialWeaveDuplicateImport(t *testing.T) {
+	dir := t.TempDir()
+	var src strings.Builder
+	src.WriteString("package dup\n\nimport (\n\t\"strings\"\n\tstr \"strings\"\n)\n\n")
+	for i := 0; i < 1000; i++ {
+		fmt.Fprintf(&src, "func f%d(s string) string { return strings.TrimSpace(s) + str.ToUpper(s) }\n\n", i)
+	}
+	src.WriteString("func target() {}\n")
+	path := filepath.Join(dir, "dup.go")
+	if err := os.WriteFile(path, []byte(src.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	req := &api.InstrumentRequest{
+		APIVersion: ptr(0), ImportPath: "example.com/dup", GOARCH: "amd64", Files: []string{path},
+		Aspects: aspectsJSON(t, `[{"id":"t","join-point":{"function-body":{"function":[{"name":"target"}]}},
+  "advice":[{"prepend-statements":{"template":"_ = 0"}}]}]`),
+	}
+	before := injector.PartialWeaves()
+	part := injector.Instrument(req)
+	if injector.PartialWeaves() != before {
+		t.Fatal("woven partially")
+	}
+	old := injector.WeaveWhole(true)
+	whole := injector.Instrument(req)
+	injector.WeaveWhole(old)
+	if len(part.Files) != 1 || len(whole.Files) != 1 || part.Files[0].Content != whole.Files[0].Content {
+		t.Fatalf("not the whole file's weave: %+v", part.Errors)
+	}
+}

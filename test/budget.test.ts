@@ -40,7 +40,7 @@ test('recycle size: half of each worker\'s share of what the base leaves; more w
   assert.equal(two.workers, 2);
   assert.ok(one.recycleBytes > two.recycleBytes, `${one.recycleBytes} > ${two.recycleBytes}`);
   assert.ok(one.recycleBytes <= 600 * MiB / 2);
-  assert.equal(one.gogc, 50);
+  assert.equal(one.gogc, 100);
 });
 
 test('ORCHESTRION_WORKERS fixes the count; a value that is not a positive whole number names the variable', () => {

@@ -1,7 +1,6 @@
 package injector
 
 import (
-	"go/parser"
 	"sync/atomic"
 
 	"github.com/orchestrion-ts/go-helpers/api"
@@ -34,19 +33,16 @@ func anyElided(files []*sourceFile) bool {
 // restoreBodies parses the blanked files again as they are written. A syntax
 // error (which the blanked text hid) leaves the package unchanged.
 func (r *run) restoreBodies(files []*sourceFile) bool {
+	ok := true
 	for _, f := range files {
-		if !f.elided {
-			continue
+		if f.elided {
+			ok = r.parseSource(f) && ok
 		}
-		af, err := parser.ParseFile(r.fset, f.name, f.content, parser.SkipObjectResolution)
-		if err != nil {
-			r.warn(f.name, 0, 0, "", "package left unchanged: "+err.Error())
-			r.ex.stopped(api.StageSyntax, "the package has syntax errors: left unchanged")
-			return false
-		}
-		f.ast, f.elided = af, false
 	}
-	return true
+	if !ok {
+		r.ex.stopped(api.StageSyntax, "the package has syntax errors: left unchanged")
+	}
+	return ok
 }
 
 // elideBodies returns src with the interiors of its top-level function bodies
@@ -98,7 +94,7 @@ func elideBodies(src []byte) ([]byte, bool) {
 	return out, true
 }
 
-// hasFuncKeyword: `func` at i, followed by a space or a parenthesis.
+// hasFuncKeyword: `func` at i, followed by a space, a tab or a parenthesis.
 func hasFuncKeyword(src []byte, i int) bool {
 	return len(src) > i+4 && string(src[i:i+4]) == "func" && (src[i+4] == ' ' || src[i+4] == '(' || src[i+4] == '\t')
 }

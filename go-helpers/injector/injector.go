@@ -354,22 +354,28 @@ func (r *run) parse(files []*sourceFile, elide bool) bool {
 				}
 			}
 		}
-		af, err := parser.ParseFile(r.fset, f.name, f.content, parser.ParseComments|parser.SkipObjectResolution)
-		if err != nil {
-			ok = false
-			var list scanner.ErrorList
-			if errors.As(err, &list) {
-				for _, e := range list {
-					r.warn(e.Pos.Filename, e.Pos.Line, e.Pos.Column, "", "syntax error, package left unchanged: "+e.Msg)
-				}
-			} else {
-				r.warn(f.name, 0, 0, "", "package left unchanged: "+err.Error())
-			}
-			continue
-		}
-		f.ast = af
+		ok = r.parseSource(f) && ok
 	}
 	return ok
+}
+
+// parseSource parses the file as it is written; its syntax errors become
+// warnings.
+func (r *run) parseSource(f *sourceFile) bool {
+	af, err := parser.ParseFile(r.fset, f.name, f.content, parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil {
+		var list scanner.ErrorList
+		if errors.As(err, &list) {
+			for _, e := range list {
+				r.warn(e.Pos.Filename, e.Pos.Line, e.Pos.Column, "", "syntax error, package left unchanged: "+e.Msg)
+			}
+		} else {
+			r.warn(f.name, 0, 0, "", "package left unchanged: "+err.Error())
+		}
+		return false
+	}
+	f.ast, f.elided = af, false
+	return true
 }
 
 // needsExprTypes: whether an aspect left on some file may ask for the type of
@@ -471,15 +477,15 @@ func (r *run) weaveFile(f *sourceFile, plan *partialPlan, info *types.Info, pkg 
 		source = plan.file
 	}
 	file, err := dec.DecorateFile(source)
-	opaque := map[dst.Node]bool{}
+	if err != nil {
+		r.fail(f.name, 0, 0, "", fmt.Sprintf("decorating: %v", err))
+		return nil, nil, false, true
+	}
+	opaque := map[dst.Node]bool{} // the placeholders of a partial weave
 	if plan != nil {
 		for ph := range plan.placeholders {
 			opaque[dec.Dst.Nodes[ph]] = true
 		}
-	}
-	if err != nil {
-		r.fail(f.name, 0, 0, "", fmt.Sprintf("decorating: %v", err))
-		return nil, nil, false, true
 	}
 
 	version := r.req.OrchestrionVersion

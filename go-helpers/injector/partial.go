@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"sync/atomic"
 
+	"github.com/orchestrion-ts/go-helpers/injector/lineinfo"
 	"github.com/orchestrion-ts/go-helpers/injector/may"
 )
 
@@ -57,7 +58,6 @@ type partialPlan struct {
 	// each becomes a declaration of a marker name (go/format parses what it
 	// prints), which splice finds.
 	placeholders map[ast.Decl]bool
-	marker       string
 	// imports are the file's import specs, which the woven file must keep
 	// under the same names (the untouched text uses them).
 	imports []importName
@@ -102,8 +102,13 @@ func (r *run) planPartial(f *sourceFile, info *types.Info) *partialPlan {
 	if n := len(importDecls); n > 0 {
 		headerEnd = line(importDecls[n-1].End())
 	}
+	// The imports, which the woven file must keep under the same names, and
+	// the local names of the non-blank ones in the file's order (the plan
+	// must not vary).
 	var imports []importName
 	paths := map[string]bool{}
+	names := map[string]bool{}
+	var order []string
 	for _, spec := range f.ast.Imports {
 		p, err := strconv.Unquote(spec.Path.Value)
 		if err != nil || p == "C" || paths[p] {
@@ -113,14 +118,22 @@ func (r *run) planPartial(f *sourceFile, info *types.Info) *partialPlan {
 			return nil
 		}
 		paths[p] = true
-		name := ""
+		written, local := "", ""
 		if spec.Name != nil {
-			name = spec.Name.Name
-			if name == "." {
-				return nil // uses of a dot import do not show in the syntax
-			}
+			written, local = spec.Name.Name, spec.Name.Name
+		} else if pn, ok := info.Implicits[spec].(*types.PkgName); ok {
+			local = pn.Name()
+		} else {
+			return nil
 		}
-		imports = append(imports, importName{p, name})
+		if local == "." {
+			return nil // uses of a dot import do not show in the syntax
+		}
+		imports = append(imports, importName{p, written})
+		if local != "_" && !names[local] {
+			names[local] = true
+			order = append(order, local)
+		}
 	}
 
 	// Runs of declarations: a declaration starting on the line another ends
@@ -159,7 +172,6 @@ func (r *run) planPartial(f *sourceFile, info *types.Info) *partialPlan {
 	// applied to the run's text and syntax alone, are as sound there as on the
 	// whole file, since every join point matches nodes whose names, directives
 	// and keywords are spelled inside the declaration holding them.
-	kept := 0
 	for _, s := range segs {
 		ctx := &may.FileContext{
 			FileContent: text(s),
@@ -177,26 +189,6 @@ func (r *run) planPartial(f *sourceFile, info *types.Info) *partialPlan {
 
 	// The restorer drops the imports the woven declarations do not use, and
 	// the untouched text may need them: keep a run that uses each import.
-	var fileScope *types.Scope
-	if info != nil {
-		fileScope = info.Scopes[f.ast]
-	}
-	names := map[string]bool{} // local names of the file's non-blank imports
-	var order []string         // the same, in the file's order (the plan must not vary)
-	for _, spec := range f.ast.Imports {
-		name := ""
-		if spec.Name != nil {
-			name = spec.Name.Name
-		} else if pn, ok := info.Implicits[spec].(*types.PkgName); ok {
-			name = pn.Name()
-		} else {
-			return nil
-		}
-		if name != "_" && !names[name] {
-			names[name] = true
-			order = append(order, name)
-		}
-	}
 	covered := map[string]bool{}
 	for _, s := range segs {
 		if s.keep {
@@ -219,6 +211,7 @@ func (r *run) planPartial(f *sourceFile, info *types.Info) *partialPlan {
 		}
 	}
 
+	kept := 0
 	for _, s := range segs {
 		if s.keep {
 			kept += len(text(s))
@@ -233,17 +226,6 @@ func (r *run) planPartial(f *sourceFile, info *types.Info) *partialPlan {
 	plan := &partialPlan{placeholders: map[ast.Decl]bool{}, imports: imports}
 	red := *f.ast
 	red.Decls = append([]ast.Decl{}, importDecls...)
-	keptLine := func(l int) bool {
-		if l <= headerEnd {
-			return true
-		}
-		for _, s := range segs {
-			if l >= s.startLine && l <= s.endLine {
-				return s.keep
-			}
-		}
-		return false
-	}
 	for i := 0; i < len(segs); i++ {
 		s := segs[i]
 		if s.keep {
@@ -264,22 +246,28 @@ func (r *run) planPartial(f *sourceFile, info *types.Info) *partialPlan {
 		red.Decls = append(red.Decls, ph)
 		plan.placeholders[ph] = true
 		var raw bytes.Buffer
-		fmt.Fprintf(&raw, "//line %s:%d:1\n", f.name, s.startLine)
+		raw.WriteString(lineinfo.Directive(f.name, s.startLine, 1) + "\n")
 		raw.Write(text(s))
 		if raw.Len() > 0 && raw.Bytes()[raw.Len()-1] != '\n' {
 			raw.WriteByte('\n')
 		}
 		plan.raw = append(plan.raw, raw.Bytes())
 	}
+	// Comments and runs are both in the file's order.
 	red.Comments = nil
+	next := 0
 	for _, cg := range f.ast.Comments {
-		if keptLine(line(cg.Pos())) {
+		l := line(cg.Pos())
+		for next < len(segs) && segs[next].endLine < l {
+			next++
+		}
+		if l <= headerEnd || next < len(segs) && segs[next].keep {
 			red.Comments = append(red.Comments, cg)
 		}
 	}
-	if info != nil && fileScope != nil {
+	if scope := info.Scopes[f.ast]; scope != nil {
 		// Scope lookups by file (the decorator's resolver, synthetic imports).
-		info.Scopes[&red] = fileScope
+		info.Scopes[&red] = scope
 	}
 	plan.file = &red
 	return plan
@@ -360,27 +348,25 @@ func (p *partialPlan) splice(printed []byte) ([]byte, bool) {
 // keepsImports tells whether the woven file imports every package of the
 // original under the same name (the untouched text refers to them).
 func (p *partialPlan) keepsImports(file *ast.File) bool {
+	// The restored file's import declarations (its Imports list is not filled).
 	have := map[importName]bool{}
-	var specs []*ast.ImportSpec
 	for _, d := range file.Decls {
-		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.IMPORT {
-			for _, s := range gd.Specs {
-				if is, ok := s.(*ast.ImportSpec); ok {
-					specs = append(specs, is)
-				}
+		gd, ok := d.(*ast.GenDecl)
+		if !ok || gd.Tok != token.IMPORT {
+			continue
+		}
+		for _, s := range gd.Specs {
+			spec := s.(*ast.ImportSpec)
+			path, err := strconv.Unquote(spec.Path.Value)
+			if err != nil {
+				return false
 			}
+			name := ""
+			if spec.Name != nil {
+				name = spec.Name.Name
+			}
+			have[importName{path, name}] = true
 		}
-	}
-	for _, spec := range specs {
-		path, err := strconv.Unquote(spec.Path.Value)
-		if err != nil {
-			return false
-		}
-		name := ""
-		if spec.Name != nil {
-			name = spec.Name.Name
-		}
-		have[importName{path, name}] = true
 	}
 	for _, im := range p.imports {
 		if !have[im] {

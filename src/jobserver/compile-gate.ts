@@ -151,6 +151,7 @@ function scopeGate(mode: Exclude<SpecialMode, 'normal'>, aspects: readonly Gated
  */
 export function writeGate(dir: string, aspects: readonly GatedAspect[]): boolean {
   const scopes: string[] = [];
+  const written = new Set<SpecialMode>();
   for (const { pattern, mode } of specialCasePatterns()) {
     if (!PLAIN_PATH.test(pattern.replace(/\/\*$/, ''))) return false;
     if (mode === 'normal') {
@@ -158,8 +159,11 @@ export function writeGate(dir: string, aspects: readonly GatedAspect[]): boolean
       continue;
     }
     const sub = `scope-${mode}`;
-    fs.mkdirSync(path.join(dir, sub), { recursive: true });
-    writeGateFiles(path.join(dir, sub), scopeGate(mode, aspects));
+    if (!written.has(mode)) {
+      written.add(mode);
+      fs.mkdirSync(path.join(dir, sub), { recursive: true });
+      writeGateFiles(path.join(dir, sub), scopeGate(mode, aspects));
+    }
     scopes.push(`${pattern} ${sub}\n`);
   }
   writeFile(dir, 'scopes', scopes.join(''));

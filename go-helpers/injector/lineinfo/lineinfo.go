@@ -62,7 +62,8 @@ func (w *annotator) Visit(node ast.Node) ast.Visitor {
 		return nil
 	}
 
-	if dn := w.res.Dst.Nodes[node]; dn != nil && w.opaque != nil && w.opaque(dn) {
+	dn := w.res.Dst.Nodes[node]
+	if dn != nil && w.opaque != nil && w.opaque(dn) {
 		// No position in force after it: the next node gets a directive.
 		w.printed, w.logical = position{}, position{file: "\x00"}
 		return nil
@@ -72,7 +73,6 @@ func (w *annotator) Visit(node ast.Node) ast.Visitor {
 	pos := w.res.Fset.Position(node.Pos())
 	w.printed = position{pos.Filename, pos.Line}
 
-	dn := w.res.Dst.Nodes[node]
 	w.stack = append(w.stack, dn)
 	if dn == nil {
 		// Not mapped by dst (e.g. some *ast.FuncType); nothing to attach to.
@@ -91,11 +91,7 @@ func (w *annotator) Visit(node ast.Node) ast.Visitor {
 			at := w.dec.Fset.Position(of.Package)
 			before.logical = position{at.Filename, at.Line}
 			before.printed = w.printed
-			d := "//line " + at.Filename + ":" + strconv.Itoa(at.Line)
-			if at.Column > 0 {
-				d += ":" + strconv.Itoa(at.Column)
-			}
-			dn.Decorations().Start.Append(d)
+			dn.Decorations().Start.Append(Directive(at.Filename, at.Line, at.Column))
 		} else {
 			before.logical = position{pos.Filename, 1}
 			dn.Decorations().Start.Prepend(directive(before.logical, true))
@@ -167,6 +163,16 @@ func addDirective(n dst.Node, at position) {
 
 // directive formats `//line file:line`. Line 0 is omitted; only the directive
 // at the start of the file uses the `:1:1` form.
+// Directive formats `//line file:line:column`, without the column when it is
+// 0 (unknown): the position of the line that follows it.
+func Directive(file string, line, column int) string {
+	d := "//line " + file + ":" + strconv.Itoa(line)
+	if column > 0 {
+		d += ":" + strconv.Itoa(column)
+	}
+	return d
+}
+
 func directive(at position, fileStart bool) string {
 	var b bytes.Buffer
 	b.WriteString("//line ")

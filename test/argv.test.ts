@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { compareGoVersions, flagValue, parseCommand, positionals, toolKind, withFlag } from '../src/toolexec/argv.ts';
-import { formatImportConfig, parseImportConfig, provides } from '../src/toolexec/importcfg.ts';
+import { formatImportConfig, parseImportConfig, provides } from '../src/gobuild/importcfg.ts';
 import { versionLine } from '../src/toolexec/version-line.ts';
 import { toolexecInvocation } from '../src/gocommand.ts';
 

@@ -7,9 +7,9 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { compileGate, configurationGate, fileMayMatch, packageClause, packageMayMatch, type Gate, type PackageContext } from '../src/config/prefilter.ts';
 import { makeGateDir, recordArchiveDeps, recordActionDeps, recordCachedArchiveDeps, recordEmptyArchives, writeGate, type GatedAspect } from '../src/jobserver/compile-gate.ts';
-import { appendMember, readMember } from '../src/toolexec/archive.ts';
-import { parseImportConfig } from '../src/toolexec/importcfg.ts';
-import { LinkDeps } from '../src/toolexec/linkdeps.ts';
+import { appendMember, readMember } from '../src/gobuild/archive.ts';
+import { parseImportConfig } from '../src/gobuild/importcfg.ts';
+import { LinkDeps } from '../src/gobuild/linkdeps.ts';
 import { BIN, run, tempDir } from './helpers.ts';
 
 /** What bin/orchestrion decides, in TypeScript: whether the gate lets the compile through to Node. */
@@ -94,10 +94,10 @@ test('gates of join points: narrowest part of an all-of, union of a one-of, alwa
 const user = (jps: unknown[]): GatedAspect[] => jps.map((joinPoint) => ({ joinPoint, tracerInternal: false }));
 
 /** A gate directory and a compile command line as cmd/go writes it, with a fake compiler. */
-function gateFixture(aspects: GatedAspect[], files: Record<string, string>, importcfg: string, p = 'example.com/x') {
+function gateFixture(aspects: GatedAspect[], files: Record<string, string>, importcfg: string, p = 'example.com/x', facts?: string) {
   const dir = tempDir('gate');
   const gateDir = path.join(dir, 'gate');
-  makeGateDir(gateDir);
+  makeGateDir(gateDir, facts);
   writeGate(gateDir, aspects);
   const work = path.join(dir, 'work');
   fs.mkdirSync(path.join(work, 'b001'), { recursive: true });
@@ -148,7 +148,7 @@ test('bin/orchestrion runs a compile directly only when the gate is closed for i
   assert.equal(fromCache.call().stdout, 'compiled-directly\n');
   // One of an action this build compiled: its build ID (go's fourth line of the archive) names the
   // record of its link.deps. The compile the shell just ran is such an action itself (-buildid abc/abc).
-  assert.equal(fs.readFileSync(path.join(fromCache.gateDir, 'ids', 'abc'), 'utf8'), '');
+  assert.equal(fs.readFileSync(path.join(fromCache.gateDir, 'facts', 'ids', 'abc'), 'utf8'), '');
   const cachedDir = tempDir('gate-cache-ids');
   const goArchive = (name: string, buildID: string) => {
     const f = path.join(cachedDir, 'ef', `${name.repeat(32)}-d`);
@@ -166,7 +166,7 @@ test('bin/orchestrion runs a compile directly only when the gate is closed for i
   let byActionRun = byAction.call();
   assert.equal(byActionRun.stdout, 'compiled-directly\n', byActionRun.stderr);
   assert.equal(readMember(byAction.out, 'link.deps')?.toString(), '#link.deps@v2\nrelocation\texample.com/r\n', 'passed on from the record of its action');
-  assert.equal(fs.readFileSync(path.join(byAction.gateDir, 'ids', 'abc'), 'utf8'), '#link.deps@v2\nrelocation\texample.com/r\n', 'its own action, recorded with them');
+  assert.equal(fs.readFileSync(path.join(byAction.gateDir, 'facts', 'ids', 'abc'), 'utf8'), '#link.deps@v2\nrelocation\texample.com/r\n', 'its own action, recorded with them');
   recordActionDeps(byAction.gateDir, 'AAAAAAAAAAAAAAAAAAAA/AAAAAAAAAAAAAAAAAAAA', '');
   byActionRun = byAction.call();
   assert.equal(byActionRun.stdout, 'compiled-directly\n', byActionRun.stderr);
@@ -221,6 +221,28 @@ test('bin/orchestrion runs a compile directly only when the gate is closed for i
   // No gate written ('always'): everything through Node.
   const always = gateFixture(user([{ 'package-filter': 'example.com/**' }]), { 'a.go': 'package x\n' }, plainCfg);
   assert.notEqual(always.call().stdout, 'compiled-directly\n');
+});
+
+test("the gate's facts outlive a build: the next build's gate closes on what an earlier one learnt of go's cache", () => {
+  const gate = user([{ 'function-call': 'net/http.Get' }]);
+  const facts = path.join(tempDir('gate-facts'), 'gate-facts');
+  const cached = `/home/u/.cache/go-build/ab/${'ab'.repeat(32)}-d`;
+  const withDeps = `/home/u/.cache/go-build/cd/${'cd'.repeat(32)}-d`;
+  const cfg = `# import config\npackagefile fmt=${cached}\npackagefile io=${withDeps}\n`;
+  const first = gateFixture(gate, { 'a.go': 'package x\n' }, cfg, 'example.com/x', facts);
+  assert.notEqual(first.call().stdout, 'compiled-directly\n', 'nothing known yet');
+  // What a compile through Node of the first build read.
+  recordEmptyArchives(first.gateDir, [cached]);
+  recordCachedArchiveDeps(first.gateDir, new Map([[withDeps, '#link.deps@v2\nimport\texample.com/z\n']]));
+  fs.rmSync(first.gateDir, { recursive: true }); // the first build is over
+  const next = gateFixture(gate, { 'a.go': 'package x\n' }, cfg, 'example.com/x', facts);
+  const r = next.call();
+  assert.equal(r.stdout, 'compiled-directly\n', r.stderr);
+  assert.equal(readMember(next.out, 'link.deps')?.toString(), '#link.deps@v2\nimport\texample.com/z\n');
+  // The shell's own compile (action abc) is a fact for later builds too.
+  assert.equal(fs.readFileSync(path.join(facts, 'ids', 'abc'), 'utf8'), '#link.deps@v2\nimport\texample.com/z\n');
+  // A build without the shared facts knows nothing of them.
+  assert.notEqual(gateFixture(gate, { 'a.go': 'package x\n' }, cfg).call().stdout, 'compiled-directly\n');
 });
 
 test("Orchestrion's special cases have their own gates: dd-trace-go's packages only tracer-internal aspects', orchestrion's none", () => {

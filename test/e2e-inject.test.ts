@@ -9,7 +9,7 @@ import { prefetchSet } from '../src/cache/resolve-hint.ts';
 import { Client } from '../src/jobserver/client.ts';
 // The compiled server: its pool starts dist/pool/worker.js (`make all` builds it).
 import { JobServer } from '../dist/jobserver/server.js';
-import { LinkDeps } from '../src/toolexec/linkdeps.ts';
+import { LinkDeps } from '../src/gobuild/linkdeps.ts';
 import { BIN, compiledPackages, describeResult, goEnv, logEvents, run, tempDir, tempModule } from './helpers.ts';
 
 const INSTRUMENTED = 'linked calls: 1\nrt: enter [Hello] f7d18982\nhello gopher\n';

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { appendMember, readMember } from '../src/toolexec/archive.ts';
-import { parseImportConfig } from '../src/toolexec/importcfg.ts';
-import { LinkDeps } from '../src/toolexec/linkdeps.ts';
+import { appendMember, readMember } from '../src/gobuild/archive.ts';
+import { parseImportConfig } from '../src/gobuild/importcfg.ts';
+import { LinkDeps } from '../src/gobuild/linkdeps.ts';
 import { childBuildArgs, goPositionals, parseGoFlags, splitGoFlags } from '../src/goflags.ts';
 import { describeResult, goEnv, run, tempDir } from './helpers.ts';
 

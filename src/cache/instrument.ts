@@ -17,8 +17,8 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { canonicalJSON } from '../config/fingerprint.ts';
-import type { ImportConfig } from '../toolexec/importcfg.ts';
-import { readMember } from '../toolexec/archive.ts';
+import type { ImportConfig } from '../gobuild/importcfg.ts';
+import { readMember } from '../gobuild/archive.ts';
 import type { InstrumentResult } from '../jobserver/protocol.ts';
 import { userCacheDir } from './dir.ts';
 

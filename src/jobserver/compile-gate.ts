@@ -7,15 +7,13 @@
 // or importcfg (`grep -F -f needles`), its TOOLEXEC_IMPORTPATH matching no line of `paths`, and, when
 // `main` exists, its -p neither `main` nor other than its import path.
 //
-// A compile must also pass on the link.deps of its imports (src/toolexec/linkdeps.ts). The shell
+// A compile must also pass on the link.deps of its imports (src/gobuild/linkdeps.ts). The shell
 // does so for a package that is not main from records: `deps/<archive path>` holds the link.deps of
-// an archive that has some, written by whoever wrote it (a compile, through Node or the shell, before
-// it returns to go; a compile that takes another's outputs) or first read it (an archive of go's
-// cache, named by its content's hash, read by a compile through Node). An archive of the build's
-// $WORK without a record has none; one from go's cache must be recorded, or in `empty` (the cached
-// archives compiles through Node read and found without link.deps), or be the output of an action
-// recorded in `ids/` (go writes the build ID, action ID first, on an archive's fourth line), or the
-// gate stays open.
+// an archive this build wrote that has some, written by whoever wrote it (a compile, through Node or
+// the shell, before it returns to go; a compile that takes another's outputs). An archive of the
+// build's $WORK without a record has none; one from go's cache must be known from the facts
+// (`facts/deps/`, or its action in `facts/ids/`: go writes the build ID, action ID first, on an
+// archive's fourth line), or the gate stays open.
 //
 // Files in the directory ($ORCHESTRION_GATE_DIR, one per `orchestrion go` build, removed with it):
 //   needles   fixed strings, one per line; written last: until it exists every compile goes through Node
@@ -26,13 +24,18 @@
 //             the ones above). Orchestrion's special cases: dd-trace-go's own packages receive only
 //             tracer-internal aspects, so a `packagefile net/http=` needle of an aspect for users'
 //             code no longer sends them to Node; orchestrion's own are never woven.
-//   deps/     deps/<absolute archive path>: that archive's link.deps, for archives that have some
-//   empty     archives of go's cache known to carry no link.deps (read by a compile through Node)
-//   ids/      ids/<action ID>: the link.deps of a compile of this build (the shell's or Node's),
-//             empty for none. go caches its archive under that build ID, and the same action ID
-//             means the same inputs, the imports' archives (link.deps members included) among them.
-//             A child build takes every standard package from go's cache, before any compile
-//             through Node could have read them: without this its first compiles all went to Node.
+//   deps/     deps/<absolute archive path>: the link.deps of an archive of this build that has some
+//   facts     a link to the user's facts directory (FACTS_DIR in the runtime directory), shared by
+//             all builds, since what it records stays true: a developer's next build (an edit) finds
+//             what the last one learnt of the archives in go's cache, instead of sending every
+//             compile importing one of them to Node. Records are written aside and renamed.
+//     deps/   deps/<absolute path of an archive of go's cache>: its link.deps, empty for none. go's
+//             cache names an output by the SHA-256 of its content, so the record stays true.
+//     ids/    ids/<action ID>: the link.deps of a compile (the shell's or Node's), empty for none.
+//             go caches its archive under that build ID, and the same action ID means the same
+//             inputs, the imports' archives (link.deps members included) and orchestrion's suffix
+//             among them. A child build takes every standard package from go's cache, before any
+//             compile through Node could have read them: without this its first compiles all went to Node.
 //   children  present while a child build of the job server runs: directly run compiles then share
 //             their outputs through `dedupe/` (a flock per action ID), as build.start shares those
 //             of compiles through Node, since the child and go compile the same packages at once
@@ -57,12 +60,41 @@ export function gateEnabled(env: NodeJS.ProcessEnv): boolean {
 /** Import paths go accepts are plain: anything else could read as a pattern, and opens the gate. */
 const PLAIN_PATH = /^[A-Za-z0-9._~+/-]+$/;
 
-/** Creates the gate directory of a build: every compile goes through Node until a job server writes its gate. */
-export function makeGateDir(dir: string): void {
+/** The facts directory's name in the runtime directory. */
+export const FACTS_DIR = 'gate-facts';
+
+/**
+ * Past this size of the facts' ids/ directory (a stat: a directory's size grows with its entries,
+ * some 20-40 bytes each) they are dropped and gathered again, so that they do not grow forever.
+ */
+const FACTS_MAX_DIR_BYTES = 2 << 20;
+
+/**
+ * Creates the gate directory of a build: every compile goes through Node until a job server writes
+ * its gate. `facts` is the shared facts directory (created if needed); without it, one of its own.
+ */
+export function makeGateDir(dir: string, facts?: string): void {
   fs.mkdirSync(path.join(dir, 'dedupe'), { recursive: true });
   fs.mkdirSync(path.join(dir, 'deps'));
-  fs.writeFileSync(path.join(dir, 'empty'), '');
-  fs.mkdirSync(path.join(dir, 'ids'));
+  if (facts === undefined) {
+    openFacts(path.join(dir, 'facts'));
+    return;
+  }
+  openFacts(facts);
+  fs.symlinkSync(facts, path.join(dir, 'facts'));
+}
+
+function openFacts(facts: string): void {
+  const ids = path.join(facts, 'ids');
+  const st = fs.statSync(ids, { throwIfNoEntry: false });
+  if (st && st.size > FACTS_MAX_DIR_BYTES) {
+    // Renamed first: a build writing records meanwhile loses them, none lands in a half-removed tree.
+    const old = `${facts}.old.${process.pid}`;
+    fs.renameSync(facts, old);
+    fs.rmSync(old, { recursive: true, force: true });
+  }
+  fs.mkdirSync(ids, { recursive: true });
+  fs.mkdirSync(path.join(facts, 'deps'), { recursive: true });
 }
 
 /** A build ID's action ID, when it is one the shell can look up (`ids/`). */
@@ -77,8 +109,8 @@ export function recordActionDeps(dir: string, buildID: string, text: string): vo
   if (!ACTION_ID.test(action)) return;
   try {
     // Written aside and renamed: a compile may read it at any time, and an empty file says "none".
-    const record = path.join(dir, 'ids', action);
-    const tmp = path.join(dir, 'ids', `.${action}.${process.pid}`);
+    const record = path.join(dir, 'facts', 'ids', action);
+    const tmp = path.join(dir, 'facts', 'ids', `.${action}.${process.pid}`);
     fs.writeFileSync(tmp, text);
     fs.renameSync(tmp, record);
   } catch {
@@ -101,26 +133,31 @@ export function recordArchiveDeps(dir: string, archive: string, text: string): v
 const CACHE_OUTPUT = /^[0-9a-f]{64}-d$/;
 
 /**
- * Records archives of go's cache read without link.deps: the gate may then close to their importers.
- * Only content-addressed files of go's disk cache (another path could change under the same name).
+ * Records archives of go's cache read without link.deps (an empty record, once): the gate may then
+ * close to their importers. Only content-addressed files of go's disk cache (another path could
+ * change under the same name).
  */
 export function recordEmptyArchives(dir: string, archives: string[]): void {
-  const lines = archives.filter((a) => CACHE_OUTPUT.test(path.basename(a)) && !a.includes('\n')).map((a) => `${a}\n`);
-  if (lines.length === 0) return;
-  try {
-    fs.appendFileSync(path.join(dir, 'empty'), lines.join(''));
-  } catch {
-    // The gate only stays open to their importers.
+  for (const archive of archives) {
+    if (!cachedArchive(archive)) continue;
+    const record = path.join(dir, 'facts', 'deps', archive);
+    if (fs.existsSync(record)) continue;
+    try {
+      fs.mkdirSync(path.dirname(record), { recursive: true });
+      fs.writeFileSync(record, '', { flag: 'wx' });
+    } catch {
+      // Recorded meanwhile, or the gate only stays open to their importers.
+    }
   }
 }
 
 /** Records the link.deps of archives of go's cache read with some (archive path → text). */
 export function recordCachedArchiveDeps(dir: string, archives: Map<string, string>): void {
   for (const [archive, text] of archives) {
-    if (!CACHE_OUTPUT.test(path.basename(archive)) || !path.isAbsolute(archive) || archive.includes('\n')) continue;
+    if (!cachedArchive(archive)) continue;
     try {
       // Written aside and renamed: a compile may read it at any time.
-      const record = path.join(dir, 'deps', archive);
+      const record = path.join(dir, 'facts', 'deps', archive);
       fs.mkdirSync(path.dirname(record), { recursive: true });
       const tmp = `${record}.${process.pid}`;
       fs.writeFileSync(tmp, text);
@@ -129,6 +166,10 @@ export function recordCachedArchiveDeps(dir: string, archives: Map<string, strin
       // The gate only stays open to their importers.
     }
   }
+}
+
+function cachedArchive(archive: string): boolean {
+  return CACHE_OUTPUT.test(path.basename(archive)) && path.isAbsolute(archive) && !archive.includes('\n');
 }
 
 /** A configuration's aspects as the gate sees them: join point, and whether tracer-internal. */

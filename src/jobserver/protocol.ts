@@ -7,7 +7,7 @@
 
 import { StringDecoder } from 'node:string_decoder';
 
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** Environment variable through which every toolexec child finds the job server. */
 export const JOBSERVER_ENV = 'ORCHESTRION_JOBSERVER_URL';
@@ -170,6 +170,11 @@ export interface ResolveParams {
 export interface ResolveResult {
   /** Import path → archive, for the requested packages and everything they depend on (but unsafe). */
   archives: Record<string, string>;
+  /**
+   * Archive → the text of its link.deps member, for those of `archives` that carry one (the others
+   * carry none): read once by the job server, not by every compile that resolves the same packages.
+   */
+  linkDeps: Record<string, string>;
 }
 
 export type StatsParams = Record<string, never>;

@@ -11,7 +11,8 @@ import { versionSuffix } from '../config/fingerprint.ts';
 import { specialCase } from '../config/specialcase.ts';
 import { injectablesFingerprint, injectedPaths } from '../config/injectables.ts';
 import { fileMayMatch, filesNoReason, packageClause, packageMayMatch, packageNoReason, type PackageContext } from '../config/prefilter.ts';
-import { parseImportConfig } from '../toolexec/importcfg.ts';
+import { parseImportConfig } from '../gobuild/importcfg.ts';
+import { LinkDeps } from '../gobuild/linkdeps.ts';
 import { writeSuffix } from '../cache/suffix.ts';
 import { logEvent } from '../log.ts';
 import type { InjectorPool } from '../pool/pool.ts';
@@ -73,6 +74,8 @@ export interface ServerOptions {
 
 /** A resolution started before anyone asked for it (`prefetch`), named as the recording names it. */
 const PREFETCH = '(prefetch)';
+/** Archives whose link.deps the job server remembers (a few hundred per configuration's injected packages). */
+const MAX_CARRIED = 20_000;
 
 /** What `prepare` answers: the suffix, and the files and directories it was computed from. */
 export type Prepared = SessionPrepareResult;
@@ -237,8 +240,10 @@ export class JobServer {
           this.stats.instrumentMs += performance.now() - t0;
         }
       }
-      case 'packages.resolve':
-        return { archives: await this.resolve(params as ResolveParams) } as R;
+      case 'packages.resolve': {
+        const archives = await this.resolve(params as ResolveParams);
+        return { archives, linkDeps: this.linkDepsOf(archives) } as R;
+      }
       case 'stats':
         return this.statsSnapshot() as R;
     }
@@ -522,6 +527,29 @@ export class JobServer {
       },
       kept,
     );
+  }
+
+  /**
+   * The link.deps member of archives resolve answers listed (null: none), keyed by path, size and
+   * modification time: a main package's compile and the link would otherwise each read the members
+   * of the few hundred archives the injected packages bring.
+   */
+  private readonly carried = new Map<string, string | null>();
+
+  private linkDepsOf(archives: Record<string, string>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const archive of new Set(Object.values(archives))) {
+      const st = fs.statSync(archive, { throwIfNoEntry: false });
+      const key = st ? `${archive}\0${st.size}\0${st.mtimeMs}` : archive;
+      let text = st ? this.carried.get(key) : undefined;
+      if (text === undefined) {
+        text = LinkDeps.memberText(archive) ?? null;
+        if (this.carried.size >= MAX_CARRIED) this.carried.clear();
+        if (st) this.carried.set(key, text);
+      }
+      if (text !== null) out[archive] = text;
+    }
+    return out;
   }
 
   private readonly resolutions = new Map<string, Promise<Resolution>>();

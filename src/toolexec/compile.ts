@@ -7,9 +7,10 @@ import * as path from 'node:path';
 import type { Client } from '../jobserver/client.ts';
 import type { GeneratedOrigin } from '../jobserver/protocol.ts';
 import { GATE_DIR_ENV, recordArchiveDeps, recordActionDeps, recordCachedArchiveDeps, recordEmptyArchives } from '../jobserver/compile-gate.ts';
-import { appendMember, readMember } from './archive.ts';
+import { logEvent } from '../log.ts';
+import { appendMember, readMember } from '../gobuild/archive.ts';
 import { flagValue, positionals, withFlag, type ParsedCommand } from './argv.ts';
-import { LINK_DEPS_MEMBER } from './linkdeps.ts';
+import { LINK_DEPS_MEMBER } from '../gobuild/linkdeps.ts';
 import { runTool, spawnTool } from './run.ts';
 import { resolveChain, weave } from './weave.ts';
 
@@ -32,7 +33,9 @@ export async function compile(cmd: ParsedCommand, connect: () => Promise<Client>
   const importPath = process.env.TOOLEXEC_IMPORTPATH || pkg;
   const buildID = flagValue(cmd, 'buildid');
   const asmhdr = flagValue(cmd, 'asmhdr');
+  const t0 = performance.now();
   const client = await connect();
+  const connected = performance.now();
 
   let token: string | undefined;
   if (buildID) {
@@ -50,6 +53,7 @@ export async function compile(cmd: ParsedCommand, connect: () => Promise<Client>
     }
     token = start.token;
   }
+  const started = performance.now();
   const finish = async (outcome: { artifacts: Record<string, string> } | { error: string }) => {
     if (token && buildID) await client.call('build.finish', { importPath, buildID, token, ...outcome });
   };
@@ -87,7 +91,9 @@ export async function compile(cmd: ParsedCommand, connect: () => Promise<Client>
     if (w.lang) args = withFlag(cmd, args, 'lang', w.lang);
     if (w.syntheticFile) args = [...args, w.syntheticFile];
 
+    const compilerStart = performance.now();
     const code = origins.size > 0 ? await compileNamingAspects(cmd, args, origins) : await runTool(args);
+    const compilerEnd = performance.now();
     if (code === 0 && linkDeps.size > 0) {
       const text = linkDeps.format();
       appendMember(output, LINK_DEPS_MEMBER, text);
@@ -97,6 +103,18 @@ export async function compile(cmd: ParsedCommand, connect: () => Promise<Client>
     } else if (code === 0 && gate && buildID) recordActionDeps(gate, buildID, '');
     if (code === 0) await finish({ artifacts: { [ARCHIVE]: output, ...(asmhdr ? { [ASMHDR]: asmhdr } : {}) } });
     else await finish({ error: `compiling ${importPath} failed (exit status ${code})` });
+    // Where a compile's time goes (the debug log): the process's start, the job server, weaving
+    // (the instrument request, then resolving injected packages), the compiler, recording.
+    logEvent('toolexec.compile', {
+      importPath,
+      startMs: Math.round(t0),
+      connectMs: Math.round(connected - t0),
+      buildStartMs: Math.round(started - connected),
+      instrumentMs: Math.round(w.instrumentedAt - started),
+      resolveMs: Math.round(compilerStart - w.instrumentedAt),
+      compilerMs: Math.round(compilerEnd - compilerStart),
+      finishMs: Math.round(performance.now() - compilerEnd),
+    });
     return code;
   } catch (err) {
     await finish({ error: (err as Error).message }).catch(() => {});

@@ -6,8 +6,8 @@ import type { Client } from '../jobserver/client.ts';
 import { logEvent } from '../log.ts';
 import { flagValue, type ParsedCommand } from './argv.ts';
 import { goWorkDir, rewriteImportConfig, resolveInto } from './compile.ts';
-import { parseImportConfig } from './importcfg.ts';
-import { LinkDeps } from './linkdeps.ts';
+import { parseImportConfig } from '../gobuild/importcfg.ts';
+import { LinkDeps } from '../gobuild/linkdeps.ts';
 import { runTool } from './run.ts';
 
 export async function link(cmd: ParsedCommand, connect: () => Promise<Client>): Promise<number> {

@@ -9,8 +9,8 @@ import * as path from 'node:path';
 import type { Client } from '../jobserver/client.ts';
 import { RESOLVE_CHAIN_ENV, type Diagnostic, type GeneratedOrigin, type InstrumentParams, type InstrumentResult } from '../jobserver/protocol.ts';
 import { compareGoVersions } from './argv.ts';
-import { formatImportConfig, parseImportConfig, provides, type ImportConfig } from './importcfg.ts';
-import { LinkDeps } from './linkdeps.ts';
+import { formatImportConfig, parseImportConfig, provides, type ImportConfig } from '../gobuild/importcfg.ts';
+import { LinkDeps } from '../gobuild/linkdeps.ts';
 
 /** The file that makes a main package import its link-time dependencies (Orchestrion's name). */
 export const LINK_DEPS_FILE = 'link_deps_imports.go';
@@ -63,12 +63,12 @@ export async function resolveInto(client: Client, importPath: string, cfg: Impor
   const asked = new Set<string>();
   while (pending.length > 0) {
     for (const p of pending) asked.add(p);
-    const { archives } = await client.call('packages.resolve', { importPath, chain: resolveChain(), packages: pending, ...(work !== undefined && { work }), ...(superset && { superset }), ...(all && { closure: true }) });
+    const { archives, linkDeps } = await client.call('packages.resolve', { importPath, chain: resolveChain(), packages: pending, ...(work !== undefined && { work }), ...(superset && { superset }), ...(all && { closure: true }) });
     const next = new Set<string>();
     for (const [p, archive] of Object.entries(archives)) {
       if (provides(cfg, p)) continue;
       cfg.packageFiles.set(p, archive);
-      for (const [dep, kind] of LinkDeps.fromArchive(archive).deps) {
+      for (const [dep, kind] of LinkDeps.fromText(archive, linkDeps[archive]).deps) {
         found.add(dep, kind);
         if (all && !provides(cfg, dep) && !asked.has(dep)) next.add(dep);
       }
@@ -109,6 +109,8 @@ export interface Weaving {
   withoutLinkDeps: string[];
   /** Those with link.deps: archive → the member's text. */
   withLinkDeps: Map<string, string>;
+  /** When the job server's instrument answer came (performance.now()). */
+  instrumentedAt: number;
 }
 
 /**
@@ -118,6 +120,7 @@ export interface Weaving {
 export async function weave(client: Client, req: WeaveRequest): Promise<Weaving> {
   const { outDir, ...params } = req;
   const res = await client.call('instrument', params);
+  const instrumentedAt = performance.now();
   if (res.errors.length > 0) throw new UserError(res.errors.map(formatDiagnostic).join('\n'));
 
   const cfg = parseImportConfig(fs.readFileSync(req.importcfg, 'utf8'), req.importcfg);
@@ -148,7 +151,7 @@ export async function weave(client: Client, req: WeaveRequest): Promise<Weaving>
     rewriteImportConfig(req.importcfg, cfg);
   }
 
-  const weaving: Weaving = { result: res, files: [], linkDeps, withoutLinkDeps, withLinkDeps };
+  const weaving: Weaving = { result: res, files: [], linkDeps, withoutLinkDeps, withLinkDeps, instrumentedAt };
   if (res.files.length > 0) {
     const byOriginal = new Map(res.files.map((f) => [f.path, f]));
     const dir = path.join(outDir, 'orchestrion', 'src', req.packageName);

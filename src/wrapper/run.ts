@@ -12,7 +12,7 @@ import { startHostedServer, type BuildServer } from '../jobserver/host.ts';
 import type { Prepared } from '../jobserver/server.ts';
 import { openSession, persistentServerWanted, serverIdleMs } from '../jobserver/persistent-client.ts';
 import { JOBSERVER_ENV, VERSION_SUFFIX_ENV } from '../jobserver/protocol.ts';
-import { GATE_DIR_ENV, gateEnabled, makeGateDir, ungatedCount } from '../jobserver/compile-gate.ts';
+import { FACTS_DIR, GATE_DIR_ENV, gateEnabled, makeGateDir, ungatedCount } from '../jobserver/compile-gate.ts';
 import { makeJobDir, runtimeDir, sweepRuntimeDir } from '../jobserver/runtime-dir.ts';
 import { logEvent } from '../log.ts';
 import { memoryPlan } from '../pool/budget.ts';
@@ -107,7 +107,7 @@ async function runInstrumented(argv: string[], opts: WrapperOptions, interrupts:
   // reads it, for go's compiles and those of the job server's child builds (this environment).
   const gateDir = path.join(dir, 'gate');
   if (gateOn) {
-    makeGateDir(gateDir);
+    makeGateDir(gateDir, path.join(runtime, FACTS_DIR));
     process.env[GATE_DIR_ENV] = gateDir;
   } else delete process.env[GATE_DIR_ENV];
   let server: BuildServer;

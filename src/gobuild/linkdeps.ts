@@ -62,12 +62,20 @@ export class LinkDeps {
     return LinkDeps.withText(file).deps;
   }
 
+  /** The link.deps of an archive as `memberText` gave it (none for undefined). */
+  static fromText(file: string, text: string | undefined): LinkDeps {
+    return text === undefined ? new LinkDeps() : LinkDeps.parse(text, `${file}(${LINK_DEPS_MEMBER})`);
+  }
+
+  /** The text of an archive's link.deps member, undefined when it has none. */
+  static memberText(file: string): string | undefined {
+    return readMember(file, LINK_DEPS_MEMBER)?.toString('utf8');
+  }
+
   /** The link.deps of an archive, and the member's text when it has one. */
   private static withText(file: string): { deps: LinkDeps; text?: string } {
-    const data = readMember(file, LINK_DEPS_MEMBER);
-    if (!data) return { deps: new LinkDeps() };
-    const text = data.toString('utf8');
-    return { deps: LinkDeps.parse(text, `${file}(${LINK_DEPS_MEMBER})`), text };
+    const text = LinkDeps.memberText(file);
+    return text === undefined ? { deps: new LinkDeps() } : { deps: LinkDeps.fromText(file, text), text };
   }
 
   /**

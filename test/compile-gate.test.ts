@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { compileGate, configurationGate, fileMayMatch, packageClause, packageMayMatch, type Gate, type PackageContext } from '../src/config/prefilter.ts';
-import { makeGateDir, recordArchiveDeps, recordActionDeps, recordCachedArchiveDeps, recordEmptyArchives, writeGate, type GatedAspect } from '../src/jobserver/compile-gate.ts';
+import { makeGateDir, recordArchiveDeps, recordActionDeps, recordCachedArchiveDeps, recordEmptyArchives, recordLinkAdditions, writeGate, type GatedAspect } from '../src/jobserver/compile-gate.ts';
 import { appendMember, readMember } from '../src/gobuild/archive.ts';
 import { parseImportConfig } from '../src/gobuild/importcfg.ts';
 import { LinkDeps } from '../src/gobuild/linkdeps.ts';
@@ -243,6 +243,61 @@ test("the gate's facts outlive a build: the next build's gate closes on what an 
   assert.equal(fs.readFileSync(path.join(facts, 'ids', 'abc'), 'utf8'), '#link.deps@v2\nimport\texample.com/z\n');
   // A build without the shared facts knows nothing of them.
   assert.notEqual(gateFixture(gate, { 'a.go': 'package x\n' }, cfg).call().stdout, 'compiled-directly\n');
+});
+
+test('bin/orchestrion links directly when the main compile through Node recorded what the link needs', () => {
+  const dir = tempDir('link-gate');
+  const gateDir = path.join(dir, 'gate');
+  makeGateDir(gateDir);
+  const work = path.join(dir, 'work');
+  const b = (n: string) => path.join(work, n, '_pkg_.a');
+  for (const n of ['b001', 'b002', 'b003']) fs.mkdirSync(path.join(work, n), { recursive: true });
+  const mainArchive = b('b001');
+  const injected = path.join(dir, 'cache', 'tracer.a');
+  const cfg = path.join(work, 'b001', 'importcfg.link');
+  const original = `packagefile example.com/app=${mainArchive}\npackagefile net/http=${b('b002')}\npackagefile fmt=${b('b003')}\nmodinfo "x"\n`;
+  // The "linker" prints the importcfg it was given; Node, reached when the gate is open, fails: no job server.
+  const linker = path.join(dir, 'link');
+  fs.writeFileSync(linker, '#!/bin/sh\nwhile [ "$1" != -importcfg ]; do shift; done\necho linked-directly\ncat "$2"\n');
+  fs.chmodSync(linker, 0o755);
+  const call = () => {
+    fs.writeFileSync(cfg, original);
+    fs.rmSync(`${cfg}.original`, { force: true });
+    return run(BIN, ['toolexec', linker, '-o', path.join(work, 'b001', 'exe', 'a.out'), '-importcfg', cfg, '-buildmode=exe', mainArchive], { cwd: dir, env: { ...process.env, ORCHESTRION_GATE_DIR: gateDir, TOOLEXEC_IMPORTPATH: 'example.com/app', ORCHESTRION_JOBSERVER_URL: 'unix:/nonexistent' } });
+  };
+  // Main's compile through Node has not recorded its additions: through Node.
+  recordArchiveDeps(gateDir, mainArchive, '#link.deps@v2\nimport\texample.com/tracer\n');
+  assert.notEqual(call().stdout.split('\n')[0], 'linked-directly');
+  recordLinkAdditions(gateDir, mainArchive, [['example.com/tracer', injected], ['example.com/tracer/internal', `${injected}2`], ['fmt', '/elsewhere/fmt.a']]);
+  let r = call();
+  assert.equal(r.stdout, `linked-directly\n${original}packagefile example.com/tracer=${injected}\npackagefile example.com/tracer/internal=${injected}2\n`, r.stderr);
+  assert.equal(fs.readFileSync(`${cfg}.original`, 'utf8'), original);
+  // Another archive carries a dependency neither the importcfg nor the additions provide: through Node.
+  recordArchiveDeps(gateDir, b('b002'), '#link.deps@v2\nrelocation\texample.com/other\n');
+  assert.notEqual(call().stdout.split('\n')[0], 'linked-directly');
+  // Provided by the importcfg itself, or among the additions: directly.
+  recordArchiveDeps(gateDir, b('b002'), '#link.deps@v2\nrelocation\tfmt\nimport\texample.com/tracer/internal\n');
+  r = call();
+  assert.equal(r.stdout.split('\n')[0], 'linked-directly', r.stderr);
+  // A record in a format the shell does not read; an archive of go's cache nothing is known of.
+  recordArchiveDeps(gateDir, b('b002'), '#link.deps@v1\nfmt\n');
+  assert.notEqual(call().stdout.split('\n')[0], 'linked-directly');
+  fs.rmSync(path.join(gateDir, 'deps', b('b002')));
+  const cached = path.join(dir, 'gocache', 'ab', `${'ab'.repeat(32)}-d`);
+  fs.writeFileSync(cfg, original);
+  const withCached = `${original}packagefile io=${cached}\n`;
+  const callWith = (content: string) => {
+    fs.writeFileSync(cfg, content);
+    fs.rmSync(`${cfg}.original`, { force: true });
+    return run(BIN, ['toolexec', linker, '-importcfg', cfg, mainArchive], { cwd: dir, env: { ...process.env, ORCHESTRION_GATE_DIR: gateDir, ORCHESTRION_JOBSERVER_URL: 'unix:/nonexistent' } });
+  };
+  assert.notEqual(callWith(withCached).stdout.split('\n')[0], 'linked-directly');
+  recordEmptyArchives(gateDir, [cached]);
+  assert.equal(callWith(withCached).stdout.split('\n')[0], 'linked-directly');
+  // Nothing in the link carries link.deps: the importcfg as cmd/go wrote it.
+  fs.rmSync(path.join(gateDir, 'deps', mainArchive));
+  r = callWith(original);
+  assert.equal(r.stdout, `linked-directly\n${original}`, r.stderr);
 });
 
 test("Orchestrion's special cases have their own gates: dd-trace-go's packages only tracer-internal aspects', orchestrion's none", () => {

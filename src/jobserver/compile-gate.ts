@@ -25,6 +25,10 @@
 //             tracer-internal aspects, so a `packagefile net/http=` needle of an aspect for users'
 //             code no longer sends them to Node; orchestrion's own are never woven.
 //   deps/     deps/<absolute archive path>: the link.deps of an archive of this build that has some
+//   links/    links/<absolute path of a main package's archive>: the packagefile lines its compile
+//             through Node resolved into its importcfg (its link-time dependencies and all they need).
+//             bin/orchestrion runs that package's link directly, those lines added to cmd/go's
+//             importcfg, when every archive's link.deps are known (deps/, facts) and provided.
 //   facts     a link to the user's facts directory (FACTS_DIR in the runtime directory), shared by
 //             all builds, since what it records stays true: a developer's next build (an edit) finds
 //             what the last one learnt of the archives in go's cache, instead of sending every
@@ -76,6 +80,7 @@ const FACTS_MAX_DIR_BYTES = 2 << 20;
 export function makeGateDir(dir: string, facts?: string): void {
   fs.mkdirSync(path.join(dir, 'dedupe'), { recursive: true });
   fs.mkdirSync(path.join(dir, 'deps'));
+  fs.mkdirSync(path.join(dir, 'links'));
   if (facts === undefined) {
     openFacts(path.join(dir, 'facts'));
     return;
@@ -127,6 +132,24 @@ export function recordArchiveDeps(dir: string, archive: string, text: string): v
   const record = path.join(dir, 'deps', archive);
   fs.mkdirSync(path.dirname(record), { recursive: true });
   fs.writeFileSync(record, text);
+}
+
+/**
+ * Records, for the link of the main package whose archive is `archive` (this process wrote it), the
+ * packages its compile resolved into its importcfg (import path → archive): all its link-time
+ * dependencies need. Written aside and renamed; a failure leaves the link to Node.
+ */
+export function recordLinkAdditions(dir: string, archive: string, added: [string, string][]): void {
+  if (added.some(([p, a]) => /[\n=]/.test(p) || a.includes('\n'))) return;
+  try {
+    const record = path.join(dir, 'links', archive);
+    fs.mkdirSync(path.dirname(record), { recursive: true });
+    const tmp = `${record}.${process.pid}`;
+    fs.writeFileSync(tmp, added.map(([p, a]) => `packagefile ${p}=${a}\n`).join(''));
+    fs.renameSync(tmp, record);
+  } catch {
+    // The link goes through Node.
+  }
 }
 
 /** go's cache names an output by the SHA-256 of its content: what is true of one file stays true. */

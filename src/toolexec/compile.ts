@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Client } from '../jobserver/client.ts';
 import type { GeneratedOrigin } from '../jobserver/protocol.ts';
-import { GATE_DIR_ENV, recordArchiveDeps, recordActionDeps, recordCachedArchiveDeps, recordEmptyArchives } from '../jobserver/compile-gate.ts';
+import { GATE_DIR_ENV, recordArchiveDeps, recordActionDeps, recordCachedArchiveDeps, recordEmptyArchives, recordLinkAdditions } from '../jobserver/compile-gate.ts';
 import { logEvent } from '../log.ts';
 import { appendMember, readMember } from '../gobuild/archive.ts';
 import { flagValue, positionals, withFlag, type ParsedCommand } from './argv.ts';
@@ -101,6 +101,8 @@ export async function compile(cmd: ParsedCommand, connect: () => Promise<Client>
       if (gate) recordArchiveDeps(gate, path.resolve(output), text);
       if (gate && buildID) recordActionDeps(gate, buildID, text);
     } else if (code === 0 && gate && buildID) recordActionDeps(gate, buildID, '');
+    // What this main package's link needs besides cmd/go's importcfg: bin/orchestrion's link gate.
+    if (code === 0 && gate && pkg === 'main') recordLinkAdditions(gate, path.resolve(output), w.added);
     if (code === 0) await finish({ artifacts: { [ARCHIVE]: output, ...(asmhdr ? { [ASMHDR]: asmhdr } : {}) } });
     else await finish({ error: `compiling ${importPath} failed (exit status ${code})` });
     // Where a compile's time goes (the debug log): the process's start, the job server, weaving

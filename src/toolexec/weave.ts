@@ -111,6 +111,8 @@ export interface Weaving {
   withLinkDeps: Map<string, string>;
   /** When the job server's instrument answer came (performance.now()). */
   instrumentedAt: number;
+  /** The packages resolved into the importcfg (import path → archive): for a main package, all its link needs besides. */
+  added: [string, string][];
 }
 
 /**
@@ -151,7 +153,8 @@ export async function weave(client: Client, req: WeaveRequest): Promise<Weaving>
     rewriteImportConfig(req.importcfg, cfg);
   }
 
-  const weaving: Weaving = { result: res, files: [], linkDeps, withoutLinkDeps, withLinkDeps, instrumentedAt };
+  const added = [...cfg.packageFiles].filter(([p]) => !original.has(p));
+  const weaving: Weaving = { result: res, files: [], linkDeps, withoutLinkDeps, withLinkDeps, instrumentedAt, added };
   if (res.files.length > 0) {
     const byOriginal = new Map(res.files.map((f) => [f.path, f]));
     const dir = path.join(outDir, 'orchestrion', 'src', req.packageName);

@@ -28,4 +28,6 @@ test("the set resolved ahead: the last one asked, or the largest earlier one tha
   // A cold build: two packages' injected imports, main's compile (all link-time deps), the link.
   assert.deepEqual(prefetchSet([['x'], ['y'], ['l1', 'l2', 'l3', 'm'], ['l1', 'l2', 'l3']]), ['l1', 'l2', 'l3', 'm']);
   assert.deepEqual(prefetchSet([['l1', 'other'], ['l1', 'l2']]), ['l1', 'l2'], 'not a superset');
+  // The link ran directly (bin/orchestrion's link gate): main's rounds, the second asking what the first's packages carry.
+  assert.deepEqual(prefetchSet([['rt'], ['linked', 'mainhook', 'rt'], ['deep']]), ['deep', 'linked', 'mainhook', 'rt']);
 });

@@ -7,7 +7,8 @@
 // Key (sha256): format, tool build ID, import path, language version, GOOS/GOARCH, test-main flag,
 // root module, the templates' Version, the kept aspects (canonical JSON), whether the injector's verdicts are asked for
 // (`instrument -explain`), each file's name and content, and for each import the export data
-// (`__.PKGDEF`) of its archive. No absolute path is in the key: archive paths change from build to
+// (`__.PKGDEF`) of its archive (its SHA-256, remembered per archive by path, size and modification
+// time: the same few archives are imported by hundreds of a build's packages). No absolute path is in the key: archive paths change from build to
 // build and are left out; a file counts as (index of its directory, base name), so a package at
 // another checkout path, or cgo output in another $WORK, finds the entry. The entry is stored with
 // those directories replaced by their index, and read back with the asking build's own (the woven
@@ -22,7 +23,7 @@ import { readMember } from '../gobuild/archive.ts';
 import type { InstrumentResult } from '../jobserver/protocol.ts';
 import { userCacheDir } from './dir.ts';
 
-const FORMAT = 3;
+const FORMAT = 4;
 
 export interface InstrumentInputs {
   toolBuildID: string;
@@ -55,16 +56,31 @@ export function instrumentCacheKey(i: InstrumentInputs): string {
   for (const [from, to] of [...i.importcfg.importMap].sort()) field(`importmap ${from}=${to}`);
   for (const [p, archive] of [...i.importcfg.packageFiles].sort(([a], [b]) => (a < b ? -1 : 1))) {
     field(`packagefile ${p}`);
-    let exportData: Buffer | undefined;
-    try {
-      exportData = readMember(archive, '__.PKGDEF');
-    } catch {
-      // not an archive (a shared library, …): its whole content stands for it
-      exportData = fs.readFileSync(archive);
-    }
-    h.update(exportData ?? Buffer.alloc(0)).update('\0');
+    field(exportDigest(archive));
   }
   return h.digest('hex');
+}
+
+/** Export data digests by archive path, size and modification time. */
+const digests = new Map<string, string>();
+const MAX_DIGESTS = 20_000;
+
+/** The SHA-256 of an archive's export data (`__.PKGDEF`); of its whole content when it is not an archive (a shared library, …). */
+function exportDigest(archive: string): string {
+  const st = fs.statSync(archive);
+  const id = `${archive}\0${st.size}\0${st.mtimeMs}`;
+  let digest = digests.get(id);
+  if (digest !== undefined) return digest;
+  let data: Buffer | undefined;
+  try {
+    data = readMember(archive, '__.PKGDEF');
+  } catch {
+    data = fs.readFileSync(archive);
+  }
+  digest = createHash('sha256').update(data ?? Buffer.alloc(0)).digest('hex');
+  if (digests.size >= MAX_DIGESTS) digests.clear();
+  digests.set(id, digest);
+  return digest;
 }
 
 /** The distinct directories of a package's files, in order of first appearance: the entry's frame of reference. */

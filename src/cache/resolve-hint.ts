@@ -54,17 +54,19 @@ export function decodeHint(body: Buffer | string, suffix: string): ResolveHint |
 }
 
 /**
- * The set to resolve ahead: the last one asked (a link's, or main's compile's), or rather the
- * largest earlier set that includes it. A link accepts a resolution of a superset (`superset` in
- * ResolveParams): so main's compile, when it runs, asks exactly that set and shares the child
- * build, and a link on its own is covered by it too.
+ * The set to resolve ahead: what the end of the build asks, a main package's compile (its rounds
+ * come last, each asking for the link-time dependencies of what the previous one resolved) and, when
+ * it goes through Node, the link: the largest set asked, with every set asked after it. Each of
+ * those requests is then answered from that one child build (a compile gets exactly its packages and
+ * their dependencies from it, a link takes it whole).
  */
 export function prefetchSet(sets: string[][]): string[] | undefined {
-  const last = sets.at(-1);
-  if (!last) return undefined;
-  let best = last;
-  for (const s of sets) if (s.length > best.length && last.every((p) => s.includes(p))) best = s;
-  return best;
+  if (sets.length === 0) return undefined;
+  let from = 0;
+  sets.forEach((s, i) => {
+    if (s.length >= sets[from]!.length) from = i;
+  });
+  return [...new Set(sets.slice(from).flat())].sort();
 }
 
 export function sameSets(a: string[][], b: string[][]): boolean {

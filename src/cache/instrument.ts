@@ -7,9 +7,9 @@
 // Key (sha256): format, tool build ID, import path, language version, GOOS/GOARCH, test-main flag,
 // root module, the templates' Version, the kept aspects (canonical JSON), whether the injector's verdicts are asked for
 // (`instrument -explain`), each file's name and content, and for each import the export data
-// (`__.PKGDEF`) of its archive (its SHA-256, remembered per archive by path, size and modification
-// time: the same few archives are imported by hundreds of a build's packages). No absolute path is in the key: archive paths change from build to
-// build and are left out; a file counts as (index of its directory, base name), so a package at
+// (`__.PKGDEF`) of its archive (its SHA-256, remembered per archive by archiveIdentity: the same
+// few archives are imported by hundreds of a build's packages). No absolute path is in the key:
+// archive paths change from build to build and are left out; a file counts as (index of its directory, base name), so a package at
 // another checkout path, or cgo output in another $WORK, finds the entry. The entry is stored with
 // those directories replaced by their index, and read back with the asking build's own (the woven
 // files' //line directives name the original files). Results with errors are not cached: they
@@ -19,7 +19,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { canonicalJSON } from '../config/fingerprint.ts';
 import type { ImportConfig } from '../gobuild/importcfg.ts';
-import { readMember } from '../gobuild/archive.ts';
+import { archiveIdentity, readMember } from '../gobuild/archive.ts';
 import type { InstrumentResult } from '../jobserver/protocol.ts';
 import { userCacheDir } from './dir.ts';
 
@@ -67,9 +67,8 @@ const MAX_DIGESTS = 20_000;
 
 /** The SHA-256 of an archive's export data (`__.PKGDEF`); of its whole content when it is not an archive (a shared library, …). */
 function exportDigest(archive: string): string {
-  const st = fs.statSync(archive);
-  const id = `${archive}\0${st.size}\0${st.mtimeMs}`;
-  let digest = digests.get(id);
+  const id = archiveIdentity(archive);
+  let digest = id === undefined ? undefined : digests.get(id);
   if (digest !== undefined) return digest;
   let data: Buffer | undefined;
   try {
@@ -79,7 +78,7 @@ function exportDigest(archive: string): string {
   }
   digest = createHash('sha256').update(data ?? Buffer.alloc(0)).digest('hex');
   if (digests.size >= MAX_DIGESTS) digests.clear();
-  digests.set(id, digest);
+  if (id !== undefined) digests.set(id, digest);
   return digest;
 }
 

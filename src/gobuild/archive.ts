@@ -2,6 +2,7 @@
 // appending a member. orchestrion stores its `link.deps` and `testmain.info` records this way,
 // inside the compile's own output, so Go's build cache keeps them with the archive.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 const MAGIC = '!<arch>\n';
 const HEADER = 60;
@@ -47,4 +48,19 @@ export function appendMember(file: string, name: string, data: Buffer | string):
   const parts = [Buffer.from(header, 'latin1'), body];
   if (body.length % 2 === 1) parts.push(Buffer.from('\n'));
   fs.appendFileSync(file, Buffer.concat(parts));
+}
+
+/** go's disk cache names an output by the SHA-256 of its content. */
+const CACHE_OUTPUT = /^[0-9a-f]{64}-d$/;
+
+/** An archive of go's disk cache: what is true of its content stays true of its path. */
+export function isCachedArchive(archive: string): boolean {
+  return CACHE_OUTPUT.test(path.basename(archive)) && path.isAbsolute(archive) && !archive.includes('\n');
+}
+
+/** What names an archive's content: its path in go's cache, else path, size and modification time (undefined when it cannot be read). */
+export function archiveIdentity(archive: string): string | undefined {
+  if (isCachedArchive(archive)) return archive;
+  const st = fs.statSync(archive, { throwIfNoEntry: false });
+  return st && `${archive}\0${st.size}\0${st.mtimeMs}`;
 }

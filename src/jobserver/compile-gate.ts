@@ -47,6 +47,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FALSE, TRUE } from '../cacheprog/args.ts';
+import { isCachedArchive } from '../gobuild/archive.ts';
 import { configurationGate, type Gate } from '../config/prefilter.ts';
 import { specialCasePatterns, type SpecialMode } from '../config/specialcase.ts';
 
@@ -152,9 +153,6 @@ export function recordLinkAdditions(dir: string, archive: string, added: [string
   }
 }
 
-/** go's cache names an output by the SHA-256 of its content: what is true of one file stays true. */
-const CACHE_OUTPUT = /^[0-9a-f]{64}-d$/;
-
 /**
  * Records archives of go's cache read without link.deps (an empty record, once): the gate may then
  * close to their importers. Only content-addressed files of go's disk cache (another path could
@@ -162,7 +160,7 @@ const CACHE_OUTPUT = /^[0-9a-f]{64}-d$/;
  */
 export function recordEmptyArchives(dir: string, archives: string[]): void {
   for (const archive of archives) {
-    if (!cachedArchive(archive)) continue;
+    if (!isCachedArchive(archive)) continue;
     const record = path.join(dir, 'facts', 'deps', archive);
     if (fs.existsSync(record)) continue;
     try {
@@ -177,7 +175,7 @@ export function recordEmptyArchives(dir: string, archives: string[]): void {
 /** Records the link.deps of archives of go's cache read with some (archive path → text). */
 export function recordCachedArchiveDeps(dir: string, archives: Map<string, string>): void {
   for (const [archive, text] of archives) {
-    if (!cachedArchive(archive)) continue;
+    if (!isCachedArchive(archive)) continue;
     try {
       // Written aside and renamed: a compile may read it at any time.
       const record = path.join(dir, 'facts', 'deps', archive);
@@ -189,10 +187,6 @@ export function recordCachedArchiveDeps(dir: string, archives: Map<string, strin
       // The gate only stays open to their importers.
     }
   }
-}
-
-function cachedArchive(archive: string): boolean {
-  return CACHE_OUTPUT.test(path.basename(archive)) && path.isAbsolute(archive) && !archive.includes('\n');
 }
 
 /** A configuration's aspects as the gate sees them: join point, and whether tracer-internal. */

@@ -13,6 +13,7 @@ import { injectablesFingerprint, injectedPaths } from '../config/injectables.ts'
 import { fileMayMatch, filesNoReason, packageClause, packageMayMatch, packageNoReason, type PackageContext } from '../config/prefilter.ts';
 import { parseImportConfig } from '../gobuild/importcfg.ts';
 import { LinkDeps } from '../gobuild/linkdeps.ts';
+import { archiveIdentity } from '../gobuild/archive.ts';
 import { writeSuffix } from '../cache/suffix.ts';
 import { logEvent } from '../log.ts';
 import type { InjectorPool } from '../pool/pool.ts';
@@ -241,8 +242,12 @@ export class JobServer {
         }
       }
       case 'packages.resolve': {
+        const t0 = performance.now();
         const archives = await this.resolve(params as ResolveParams);
-        return { archives, linkDeps: this.linkDepsOf(archives) } as R;
+        const t1 = performance.now();
+        const linkDeps = this.linkDepsOf(archives);
+        logEvent('resolve.answer', { importPath: (params as ResolveParams).importPath, archives: Object.keys(archives).length, resolveMs: Math.round(t1 - t0), linkDepsMs: Math.round(performance.now() - t1) });
+        return { archives, linkDeps } as R;
       }
       case 'stats':
         return this.statsSnapshot() as R;
@@ -530,22 +535,20 @@ export class JobServer {
   }
 
   /**
-   * The link.deps member of archives resolve answers listed (null: none), keyed by path, size and
-   * modification time: a main package's compile and the link would otherwise each read the members
-   * of the few hundred archives the injected packages bring.
+   * The link.deps member of archives resolve answers listed (null: none), by archiveIdentity: every
+   * compile resolving injected packages would otherwise read those of the few hundred archives they bring.
    */
   private readonly carried = new Map<string, string | null>();
 
   private linkDepsOf(archives: Record<string, string>): Record<string, string> {
     const out: Record<string, string> = {};
     for (const archive of new Set(Object.values(archives))) {
-      const st = fs.statSync(archive, { throwIfNoEntry: false });
-      const key = st ? `${archive}\0${st.size}\0${st.mtimeMs}` : archive;
-      let text = st ? this.carried.get(key) : undefined;
+      const key = archiveIdentity(archive);
+      let text = key === undefined ? undefined : this.carried.get(key);
       if (text === undefined) {
         text = LinkDeps.memberText(archive) ?? null;
         if (this.carried.size >= MAX_CARRIED) this.carried.clear();
-        if (st) this.carried.set(key, text);
+        if (key !== undefined) this.carried.set(key, text);
       }
       if (text !== null) out[archive] = text;
     }

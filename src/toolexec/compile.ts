@@ -113,7 +113,8 @@ export async function compile(cmd: ParsedCommand, connect: () => Promise<Client>
       connectMs: Math.round(connected - t0),
       buildStartMs: Math.round(started - connected),
       instrumentMs: Math.round(w.instrumentedAt - started),
-      resolveMs: Math.round(compilerStart - w.instrumentedAt),
+      resolveMs: Math.round(w.resolvedAt - w.instrumentedAt),
+      writeMs: Math.round(compilerStart - w.resolvedAt),
       compilerMs: Math.round(compilerEnd - compilerStart),
       finishMs: Math.round(performance.now() - compilerEnd),
     });

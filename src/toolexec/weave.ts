@@ -109,8 +109,9 @@ export interface Weaving {
   withoutLinkDeps: string[];
   /** Those with link.deps: archive → the member's text. */
   withLinkDeps: Map<string, string>;
-  /** When the job server's instrument answer came (performance.now()). */
+  /** When the job server's instrument answer came, and when the injected packages were resolved (performance.now()). */
   instrumentedAt: number;
+  resolvedAt: number;
   /** The packages resolved into the importcfg (import path → archive): for a main package, all its link needs besides. */
   added: [string, string][];
 }
@@ -154,7 +155,7 @@ export async function weave(client: Client, req: WeaveRequest): Promise<Weaving>
   }
 
   const added = [...cfg.packageFiles].filter(([p]) => !original.has(p));
-  const weaving: Weaving = { result: res, files: [], linkDeps, withoutLinkDeps, withLinkDeps, instrumentedAt, added };
+  const weaving: Weaving = { result: res, files: [], linkDeps, withoutLinkDeps, withLinkDeps, instrumentedAt, resolvedAt: performance.now(), added };
   if (res.files.length > 0) {
     const byOriginal = new Map(res.files.map((f) => [f.path, f]));
     const dir = path.join(outDir, 'orchestrion', 'src', req.packageName);

@@ -75,7 +75,7 @@ async function runInstrumented(argv: string[], opts: WrapperOptions, interrupts:
   const key = tool && suffixCacheKey({ tool, root, goenv: ge, ...flags });
   let suffix = key ? readSuffix(key) : undefined;
   let suffixSource: OverheadReport['suffix'] = suffix !== undefined ? 'cache' : 'computed';
-  logEvent('wrapper.suffix', { cached: suffix !== undefined });
+  logEvent('wrapper.suffix', { cached: suffix !== undefined, sinceStartMs: Math.round(performance.now()) });
   // Not here: maybe another machine computed it, for a cache shared through GOCACHEPROG.
   const shared = tool ? sharedSuffix(process.env, ge, root, { tool, ...flags }) : undefined;
   const sharedStart = Date.now();
@@ -172,7 +172,7 @@ async function runInstrumented(argv: string[], opts: WrapperOptions, interrupts:
       writePrefetchFile(cacheStats, index);
     }
     await shared?.close();
-    logEvent('wrapper.go', { suffix, prefetch: ahead?.length ?? 0 });
+    logEvent('wrapper.go', { suffix, prefetch: ahead?.length ?? 0, sinceStartMs: Math.round(performance.now()) });
     const goStart = performance.now();
     // go makes its $WORK first thing, and a configuration error kills it (runGo) before it can
     // remove it: then its $WORK goes inside the job directory, removed below. Not when the user
@@ -188,6 +188,7 @@ async function runInstrumented(argv: string[], opts: WrapperOptions, interrupts:
     };
     code = await runGo(inv.args, goEnvironment, interrupts, loading);
     const goMs = performance.now() - goStart;
+    logEvent('wrapper.go-exit', { code, sinceStartMs: Math.round(performance.now()) });
     // Settled: runGo waited for it.
     if (loading) suffix = (await loading).suffix;
     if (lateHint) hint = await lateHint;
@@ -210,7 +211,7 @@ async function runInstrumented(argv: string[], opts: WrapperOptions, interrupts:
     await server.stop(interrupts.received ? 1000 : undefined);
     fs.rmSync(dir, { recursive: true, force: true }); // a persistent server's session has its own
     // Peak RSS of this process: the job server and the wasm workers are threads of it.
-    logEvent('wrapper.exit', { maxRSSKiB: process.resourceUsage().maxRSS, signal: interrupts.received });
+    logEvent('wrapper.exit', { maxRSSKiB: process.resourceUsage().maxRSS, signal: interrupts.received, sinceStartMs: Math.round(performance.now()) });
   }
   return code;
 }
@@ -234,7 +235,7 @@ async function startServer(
         knownSuffix: b.knownSuffix,
         distDir: opts.distDir,
       });
-      logEvent('wrapper.session', { url: server.url });
+      logEvent('wrapper.session', { url: server.url, sinceStartMs: Math.round(performance.now()) });
       return server;
     } catch (err) {
       logEvent('wrapper.session-failed', { error: String(err) });

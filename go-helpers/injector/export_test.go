@@ -19,3 +19,17 @@ func WeaveWhole(whole bool) bool {
 
 // PartialWeaves: how many files were woven partially.
 func PartialWeaves() int64 { return partialWeaves.Load() }
+
+// KeepUniverses sets keepUniverses for a test (false: every request starts
+// afresh); it returns the old value.
+func KeepUniverses(keep bool) bool {
+	universesMu.Lock()
+	defer universesMu.Unlock()
+	old := keepUniverses
+	keepUniverses = keep
+	universes = nil
+	return old
+}
+
+// UniverseHits: how many requests a kept universe served.
+func UniverseHits() int64 { return universeHits.Load() }

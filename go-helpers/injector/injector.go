@@ -52,9 +52,11 @@ type sourceFile struct {
 }
 
 type run struct {
-	req   *api.InstrumentRequest
-	resp  *api.InstrumentResponse
-	fset  *token.FileSet
+	req  *api.InstrumentRequest
+	resp *api.InstrumentResponse
+	fset *token.FileSet
+	// imp imports through the kept packages (universe.go).
+	imp   *universeImporter
 	files []*sourceFile
 	// ex collects the verdicts when the request asks for explain; else nil.
 	ex *explainer
@@ -82,6 +84,10 @@ func Instrument(req *api.InstrumentRequest) *api.InstrumentResponse {
 		return r.resp
 	}
 	r.instrument()
+	// Not reached after a panic: the universe, which may hold half a package, is dropped.
+	if r.imp != nil {
+		r.imp.release(true)
+	}
 	return r.resp
 }
 
@@ -150,6 +156,12 @@ func (r *run) instrument() {
 	if err != nil {
 		r.fail(req.ImportCfg, 0, 0, "", fmt.Sprintf("reading importcfg: %v", err))
 		return
+	}
+	if u := takeUniverse(cfg); u != nil && req.ImportCfg != "" {
+		// The package's files go into the universe's file set too: positions of
+		// its objects and of imported ones are then told apart (universe.go).
+		r.fset = u.fset
+		r.imp = newUniverseImporter(u, cfg)
 	}
 
 	// Package pre-filter.
@@ -392,9 +404,17 @@ func needsExprTypes(files []*sourceFile) bool {
 	return false
 }
 
-// typeCheck checks the package; info.Types is recorded only withTypes (explain
-// always asks: its verdicts name the types it saw).
-func (r *run) typeCheck(files []*sourceFile, cfg *importConfig, withTypes bool) (*types.Info, *types.Package, bool) {
+// importer is the universe's, or without an importcfg go/importer's (every
+// import then fails).
+func (r *run) importer(cfg *importConfig) types.Importer {
+	if r.imp != nil {
+		return r.imp
+	}
+	return cfg.newImporter(r.fset)
+}
+
+// check type-checks the files with imp; the errors are the package's.
+func (r *run) check(files []*sourceFile, imp types.Importer, withTypes bool) (*types.Info, *types.Package, []types.Error) {
 	info := &types.Info{
 		Defs:   map[*ast.Ident]types.Object{},
 		Uses:   map[*ast.Ident]types.Object{},
@@ -409,7 +429,7 @@ func (r *run) typeCheck(files []*sourceFile, cfg *importConfig, withTypes bool) 
 	conf := types.Config{
 		GoVersion:        r.req.GoVersion,
 		IgnoreFuncBodies: r.noBodies,
-		Importer:         cfg.newImporter(r.fset),
+		Importer:         imp,
 		Sizes:            types.SizesFor("gc", r.req.GOARCH),
 		Error: func(err error) {
 			if te, ok := err.(types.Error); ok {
@@ -425,7 +445,20 @@ func (r *run) typeCheck(files []*sourceFile, cfg *importConfig, withTypes bool) 
 		astFiles[i] = f.ast
 	}
 	pkg, _ := conf.Check(r.req.ImportPath, r.fset, astFiles, info)
+	return info, pkg, typeErrs
+}
 
+// typeCheck checks the package; info.Types is recorded only withTypes (explain
+// always asks: its verdicts name the types it saw).
+func (r *run) typeCheck(files []*sourceFile, cfg *importConfig, withTypes bool) (*types.Info, *types.Package, bool) {
+	info, pkg, typeErrs := r.check(files, r.importer(cfg), withTypes)
+	if r.imp != nil && r.imp.readErr != nil {
+		// Export data x/tools cannot read (a newer toolchain's format): go/importer,
+		// from the toolchain this module was built with, can. No more universes.
+		disableUniverses()
+		r.imp.spoilt = true
+		info, pkg, typeErrs = r.check(files, cfg.newImporter(r.fset), withTypes)
+	}
 	if r.req.ImportCfg == "" {
 		// Without importcfg imports cannot be resolved: the errors are
 		// expected, and the partial information (which still maps qualified

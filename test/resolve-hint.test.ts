@@ -22,7 +22,7 @@ test('a hint is used only when well formed, recorded under the same suffix, and 
   assert.ok(!sameSets(hint.sets, [hint.sets[1]!, hint.sets[0]!]));
 });
 
-test("the set resolved ahead: the last one asked, or the largest earlier one that includes it", () => {
+test("the set resolved ahead: the largest one asked, with every set asked after it", () => {
   assert.equal(prefetchSet([]), undefined);
   assert.deepEqual(prefetchSet([['a'], ['b', 'c']]), ['b', 'c']);
   // A cold build: two packages' injected imports, main's compile (all link-time deps), the link.

@@ -209,6 +209,8 @@ function prepare(app) {
 
 const TOOLS = ['plain', 'orchestrion', 'ts'];
 const command = (tool, args) => (tool === 'plain' ? ['go', args] : tool === 'orchestrion' ? [orchestrion, ['go', ...args]] : [ours, ['go', ...args]]);
+/** A persistent job server of one of this benchmark's module copies. */
+const benchServer = (argv) => argv.includes(path.join(root, 'dist', 'jobserver', 'persistent-main.js')) && argv.some((a) => a.includes(`"root":${JSON.stringify(tmp).slice(0, -1)}`));
 /** A tool's long-lived processes (its per-call toolexec processes excluded). */
 const serverOf = {
   plain: () => false,
@@ -216,8 +218,7 @@ const serverOf = {
   // This checkout's processes only: another checkout's builds on the machine are not ours, nor a
   // persistent job server left running for a module outside this benchmark's directory.
   ts: (argv) =>
-    argv.some((a) => a === path.join(root, 'dist', 'go.cjs') || a === path.join(root, 'dist', 'cli.js') || a === path.join(root, 'dist', 'jobserver', 'daemon.js')) ||
-    (argv.includes(path.join(root, 'dist', 'jobserver', 'persistent-main.js')) && argv.some((a) => a.includes(`"root":${JSON.stringify(tmp).slice(0, -1)}`))),
+    argv.some((a) => a === path.join(root, 'dist', 'go.cjs') || a === path.join(root, 'dist', 'cli.js') || a === path.join(root, 'dist', 'jobserver', 'daemon.js')) || benchServer(argv),
 };
 /** All of a tool's processes, its per-call toolexec processes included. */
 const allOf = {
@@ -379,3 +380,22 @@ p('### Targets');
 p();
 for (const [what, ok, detail] of targets) p(`- ${ok ? 'met' : 'MISSED'}: ${what} — ${detail}`);
 console.log(out.join('\n'));
+
+// This benchmark's persistent job servers (one per module copy) exit on their own once their copy
+// is gone, writing a last log line as they do: stopped and waited for here, so that removing the
+// benchmark's directory does not race them.
+const servers = fs.readdirSync('/proc').filter((pid) => {
+  try {
+    return /^\d+$/.test(pid) && benchServer(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'));
+  } catch {
+    return false;
+  }
+});
+for (const pid of servers) {
+  try {
+    process.kill(Number(pid), 'SIGTERM');
+  } catch {
+    // gone
+  }
+}
+for (let i = 0; i < 50 && servers.some((pid) => fs.existsSync(`/proc/${pid}`)); i++) await new Promise((r) => setTimeout(r, 100));

@@ -150,6 +150,37 @@ test("resolve hints: the next build resolves the last one's final package set ah
   assert.ok(forged.bytes.equals(alone.bytes));
 });
 
+test('a link whose archives are all in go\'s cache is kept: a later relink of the same program copies it, byte for byte', () => {
+  const { app } = fixture();
+  const cache = tempDir('orch-cache');
+  const out = tempDir('out');
+  const exe = path.join(out, 'app');
+  // Each build writes exe anew (go compares the build ID of an existing one and skips the link).
+  const build = () => {
+    fs.rmSync(exe, { force: true });
+    const log = path.join(tempDir('log'), 'link.jsonl');
+    const r = run(BIN, ['go', 'build', '-o', exe, '.'], { cwd: app, env: goEnv(gocache, { ORCHESTRION_CACHE_DIR: cache, ORCHESTRION_LOG_FILE: log }) });
+    assert.equal(r.code, 0, describeResult(r));
+    assert.equal(run(exe, [], { cwd: app }).stdout, INSTRUMENTED);
+    return { link: logEvents(log).find((e) => e.event === 'toolexec.link'), bytes: fs.readFileSync(exe) };
+  };
+  fs.appendFileSync(path.join(app, 'main.go'), '\n// a main compiled in this build: its archive is in $WORK\n');
+  const first = build();
+  assert.equal(first.link, undefined, 'main compiled through Node: the link ran directly (the link gate)');
+  const second = build();
+  assert.equal(second.link?.cacheable, true);
+  assert.equal(second.link?.cached, false);
+  const third = build();
+  assert.equal(third.link?.cached, true, 'the kept link');
+  assert.ok(third.bytes.equals(second.bytes), 'the same binary as the linker gave');
+  // Another environment is another link.
+  fs.rmSync(exe, { force: true });
+  const log = path.join(tempDir('log'), 'link.jsonl');
+  const r = run(BIN, ['go', 'build', '-o', exe, '.'], { cwd: app, env: goEnv(gocache, { ORCHESTRION_CACHE_DIR: cache, ORCHESTRION_LOG_FILE: log, SOME_SETTING: 'x' }) });
+  assert.equal(r.code, 0, describeResult(r));
+  assert.equal(logEvents(log).find((e) => e.event === 'toolexec.link')?.cached, false);
+});
+
 test('go test (package and external _test package), -race, test -c', () => {
   const { app } = fixture();
   const log = path.join(tempDir('log'), 'log.jsonl');

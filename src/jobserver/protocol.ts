@@ -153,10 +153,10 @@ export interface ResolveParams {
    */
   work?: string;
   /**
-   * The caller (a link) can use the archives of more packages than it asks for: an answer already
-   * being resolved for a set that includes these will do, instead of another child build. Without
-   * it the answer is exactly the packages and their dependencies, though it may still come from
-   * resolutions that already listed them.
+   * The caller is a link: a dependency no resolution lists an archive for is left out of the answer
+   * rather than failing it. The answer is the packages and their dependencies either way (a link's
+   * importcfg then does not depend on which resolutions happened to be settled), from resolutions
+   * that already listed them, or one running for a set that includes them.
    */
   superset?: boolean;
   /**

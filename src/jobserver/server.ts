@@ -29,7 +29,8 @@ import { BuildOnce } from './buildonce.ts';
 import { PSEUDO, childBuild } from './childbuild.ts';
 import { listenUnix } from './listen.ts';
 import { rootModulePath } from './moduleroot.ts';
-import { SharedState, answerFrom, envIdentity, type Resolution } from './shared.ts';
+import { SharedState, answerFrom, type Resolution } from './shared.ts';
+import { envIdentity } from '../gobuild/env.ts';
 import {
   JOBSERVER_ENV,
   VERSION_SUFFIX_ENV,
@@ -674,7 +675,7 @@ export class JobServer {
    * compile resolves in rounds, each round's link.deps asking for more; a prefetch resolved the
    * set a compile asks for among others), or a running one with them all among its roots.
    *
-   * A link (`superset`) takes everything they resolved: the linker reads only what main reaches.
+   * A link (`superset`) also takes an answer some of whose dependencies no resolution lists.
    * A compile gets exactly what its own child build would list (the packages and their Deps, the
    * same archives: one build, one GOCACHE), since the link.deps it records come from them and its
    * archive must not depend on which resolutions ran first. The promise gives undefined when a

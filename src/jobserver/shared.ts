@@ -30,44 +30,19 @@ export function answerFrom(resolutions: Iterable<Resolution>, pkgs: string[], ps
     for (const [pkg, d] of res.deps) deps.set(pkg, d);
   }
   if (!pkgs.every((x) => archives.has(x) && deps.has(x))) return undefined;
-  if (superset) return { archives: Object.fromEntries(archives), deps };
+  // Exactly the packages and their dependencies, also for a link (`superset`), whose importcfg then
+  // does not depend on which resolutions happen to be settled (the link cache keys on it).
   const out: Resolution = { archives: {}, deps: new Map() };
   for (const x of pkgs) {
     for (const y of [x, ...deps.get(x)!]) {
       const a = archives.get(y);
       if (a !== undefined) out.archives[y] = a;
-      else if (!pseudo.has(y)) return undefined;
+      else if (!pseudo.has(y) && !superset) return undefined;
       const dy = deps.get(y);
       if (dy) out.deps.set(y, dy);
     }
   }
   return out;
-}
-
-/**
- * Variables that differ between builds without changing what a build produces: the job server's
- * address, the debug log, the stats files, the shell's own bookkeeping.
- */
-const VOLATILE_ENV = new Set([
-  'ORCHESTRION_JOBSERVER_URL',
-  'ORCHESTRION_VERSION_SUFFIX',
-  'ORCHESTRION_RESOLVE_CHAIN',
-  'ORCHESTRION_LOG_FILE',
-  'ORCHESTRION_STATS',
-  'ORCHESTRION_CACHEPROG_STATS',
-  'ORCHESTRION_GATE_DIR',
-  'TOOLEXEC_IMPORTPATH',
-  'PWD',
-  'OLDPWD',
-  'SHLVL',
-  '_',
-]);
-
-/** Identity of an environment for sharing between builds: every variable but the volatile ones. */
-export function envIdentity(env: NodeJS.ProcessEnv): string {
-  const h = createHash('sha256');
-  for (const k of Object.keys(env).sort()) if (!VOLATILE_ENV.has(k) && env[k] !== undefined) h.update(`${k}=${env[k]}\0`);
-  return h.digest('hex');
 }
 
 /** Configurations kept at once (one per environment and flag set the module is built with). */

@@ -2,13 +2,15 @@
 // aspects, or reached through //go:linkname) that cmd/go did not put in the link: resolve them and
 // their dependencies through the job server, add them to the importcfg, run the real linker.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Client } from '../jobserver/client.ts';
 import { logEvent } from '../log.ts';
 import { flagValue, type ParsedCommand } from './argv.ts';
 import { goWorkDir, rewriteImportConfig, resolveInto } from './compile.ts';
 import { parseImportConfig } from '../gobuild/importcfg.ts';
 import { LinkDeps } from '../gobuild/linkdeps.ts';
-import { runTool } from './run.ts';
+import { linkCacheKey, restoreLink, storeLink } from '../cache/link.ts';
+import { runTool, spawnTool } from './run.ts';
 
 export async function link(cmd: ParsedCommand, connect: () => Promise<Client>): Promise<number> {
   const importcfg = flagValue(cmd, 'importcfg');
@@ -38,8 +40,33 @@ export async function link(cmd: ParsedCommand, connect: () => Promise<Client>): 
     rewriteImportConfig(importcfg, cfg);
   }
   const linkStart = performance.now();
-  const code = await runTool(cmd.args);
+  const output = flagValue(cmd, 'o');
+  const buildID = toolBuildID();
+  const key = output && buildID ? linkCacheKey({ toolBuildID: buildID, args: cmd.args, output, importcfg, env: process.env, cwd: process.cwd() }) : undefined;
+  const cached = key !== undefined && restoreLink(key, output!);
+  let code = 0;
+  if (!cached) {
+    let r;
+    try {
+      r = await spawnTool(cmd.args[0]!, cmd.args.slice(1), { stdio: ['inherit', 'pipe', 'pipe'] });
+    } catch (err) {
+      throw new Error(`running ${cmd.args[0]}: ${(err as Error).message}`);
+    }
+    process.stdout.write(r.stdout);
+    process.stderr.write(r.stderr);
+    code = r.code ?? 1;
+    if (key !== undefined && code === 0 && r.stdout === '' && r.stderr === '') storeLink(key, output!);
+  }
   // Where a link's time goes (the debug log): reading the archives' link.deps, resolving, the linker.
-  logEvent('toolexec.link', { archives: cfg.packageFiles.size, missing: missing.size, scanMs: Math.round(scanned - start), resolveMs: Math.round(linkStart - scanned), linkerMs: Math.round(performance.now() - linkStart), sinceProcessStartMs: Math.round(performance.now()) });
+  logEvent('toolexec.link', { archives: cfg.packageFiles.size, missing: missing.size, scanMs: Math.round(scanned - start), resolveMs: Math.round(linkStart - scanned), linkerMs: Math.round(performance.now() - linkStart), cacheable: key !== undefined, cached, sinceProcessStartMs: Math.round(performance.now()) });
   return code;
+}
+
+/** The build ID `npm run build` stamped next to this bundle (dist/build-id); undefined without one. */
+function toolBuildID(): string | undefined {
+  try {
+    return fs.readFileSync(path.join(__dirname, 'build-id'), 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }

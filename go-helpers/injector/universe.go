@@ -40,7 +40,13 @@ type universe struct {
 	// read: import path (as the importer is asked, before importmap) →
 	// archive, for packages read from go's cache.
 	read map[string]string
+	// uses: the requests it served; the files they parsed stay in its file set.
+	uses int
 }
+
+// A universe is dropped after this many requests, so that the files of the
+// packages woven with it do not pile up in its file set.
+const maxUniverseUses = 256
 
 // A few universes are kept, most recently used last: a build weaves a
 // handful of packages in its edit loop (a leaf, main).
@@ -202,6 +208,12 @@ func (im *universeImporter) release(ok bool) {
 				delete(im.u.pkgs, p)
 			}
 		}
+	}
+	im.u.uses++
+	// One that read nothing from go's cache (a cold build's: every archive in
+	// $WORK) saves nothing.
+	if len(im.u.read) == 0 || im.u.uses >= maxUniverseUses {
+		return
 	}
 	universes = append(universes, im.u)
 	if len(universes) > maxUniverses {

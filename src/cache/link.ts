@@ -22,6 +22,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isCachedArchive } from '../gobuild/archive.ts';
 import { envIdentity } from '../gobuild/env.ts';
+import { lookPath } from '../lookpath.ts';
 import { userCacheDir } from './dir.ts';
 
 const FORMAT = 1;
@@ -119,13 +120,4 @@ function identity(file: string | undefined): string | undefined {
   if (file === undefined) return undefined;
   const st = fs.statSync(file, { throwIfNoEntry: false });
   return st && `${file}\0${st.size}\0${st.mtimeMs}`;
-}
-
-function lookPath(file: string, pathEnv: string | undefined): string | undefined {
-  if (file.includes('/')) return file;
-  for (const dir of (pathEnv ?? '').split(path.delimiter)) {
-    const candidate = path.join(dir || '.', file);
-    if (fs.statSync(candidate, { throwIfNoEntry: false })?.isFile()) return candidate;
-  }
-  return undefined;
 }

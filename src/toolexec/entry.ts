@@ -2,30 +2,15 @@
 // does not touch (asm, cgo, pack, buildid, vet, …): those are handed to the real tool right here,
 // before the rest of the toolexec code (dist/toolexec-main.cjs) is even read.
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { lookPath } from '../lookpath.ts';
 import { toolKind } from './argv.ts';
 
 const args = process.argv.slice(2);
 
-// The go command names some tools by bare name (it asks `gcc -###` for the C compiler's identity
-// through toolexec): execve does no PATH search, and a failed execve aborts node with a native
-// stack trace whose addresses would then end up in the go command's action IDs.
-function lookPath(file: string): string | undefined {
-  if (file.includes('/')) return file;
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const candidate = path.join(dir || '.', file);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      if (fs.statSync(candidate).isFile()) return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
 function passThrough(argv: string[]): never {
+  // The go command names some tools by bare name (it asks `gcc -###` for the C compiler's identity
+  // through toolexec): execve does no PATH search, and a failed execve aborts node with a native
+  // stack trace whose addresses would then end up in the go command's action IDs.
   const file = lookPath(argv[0]!);
   if (file === undefined) {
     process.stderr.write(`orchestrion toolexec: ${argv[0]}: executable file not found in $PATH\n`);

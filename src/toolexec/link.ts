@@ -2,13 +2,13 @@
 // aspects, or reached through //go:linkname) that cmd/go did not put in the link: resolve them and
 // their dependencies through the job server, add them to the importcfg, run the real linker.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Client } from '../jobserver/client.ts';
 import { logEvent } from '../log.ts';
 import { flagValue, type ParsedCommand } from './argv.ts';
 import { goWorkDir, rewriteImportConfig, resolveInto } from './compile.ts';
 import { parseImportConfig } from '../gobuild/importcfg.ts';
 import { LinkDeps } from '../gobuild/linkdeps.ts';
+import { stampedBuildID } from '../build-id.ts';
 import { linkCacheKey, restoreLink, storeLink } from '../cache/link.ts';
 import { runTool, spawnTool } from './run.ts';
 
@@ -41,7 +41,7 @@ export async function link(cmd: ParsedCommand, connect: () => Promise<Client>): 
   }
   const linkStart = performance.now();
   const output = flagValue(cmd, 'o');
-  const buildID = toolBuildID();
+  const buildID = stampedBuildID(__dirname);
   const key = output && buildID ? linkCacheKey({ toolBuildID: buildID, args: cmd.args, output, importcfg, env: process.env, cwd: process.cwd() }) : undefined;
   const cached = key !== undefined && restoreLink(key, output!);
   let code = 0;
@@ -60,13 +60,4 @@ export async function link(cmd: ParsedCommand, connect: () => Promise<Client>): 
   // Where a link's time goes (the debug log): reading the archives' link.deps, resolving, the linker.
   logEvent('toolexec.link', { archives: cfg.packageFiles.size, missing: missing.size, scanMs: Math.round(scanned - start), resolveMs: Math.round(linkStart - scanned), linkerMs: Math.round(performance.now() - linkStart), cacheable: key !== undefined, cached, sinceProcessStartMs: Math.round(performance.now()) });
   return code;
-}
-
-/** The build ID `npm run build` stamped next to this bundle (dist/build-id); undefined without one. */
-function toolBuildID(): string | undefined {
-  try {
-    return fs.readFileSync(path.join(__dirname, 'build-id'), 'utf8').trim() || undefined;
-  } catch {
-    return undefined;
-  }
 }

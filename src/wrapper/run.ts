@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { stampedBuildID } from '../build-id.ts';
 import { toolexecInvocation } from '../gocommand.ts';
 import { childBuildArgs, parseGoFlags, stripToolexec } from '../goflags.ts';
 import { startHostedServer, type BuildServer } from '../jobserver/host.ts';
@@ -70,7 +71,8 @@ async function runInstrumented(argv: string[], opts: WrapperOptions, interrupts:
   const ge = await goEnv(cwd, process.env);
   const root = rootFromGoMod(ge.GOMOD, cwd);
   const toolchain = { goroot: ge.GOROOT, version: ge.GOVERSION };
-  const tool = buildID(opts.distDir);
+  // Without a stamped build ID, no suffix is cached.
+  const tool = stampedBuildID(opts.distDir);
   const flags = { goflags: stripToolexec(process.env.GOFLAGS), flags: childBuildArgs(parseGoFlags(inv.args, '')) };
   const key = tool && suffixCacheKey({ tool, root, goenv: ge, ...flags });
   let suffix = key ? readSuffix(key) : undefined;
@@ -317,15 +319,6 @@ class Interrupts {
     process.kill(process.pid, sig);
     // Should the signal not end the process at once, its conventional exit status.
     return 128 + (os.constants.signals[sig] ?? 0);
-  }
-}
-
-/** The tool's build ID stamped by the build (dist/build-id); without one, no suffix is cached. */
-function buildID(distDir: string): string | undefined {
-  try {
-    return fs.readFileSync(path.join(distDir, 'build-id'), 'utf8').trim() || undefined;
-  } catch {
-    return undefined;
   }
 }
 

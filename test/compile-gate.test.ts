@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { compileGate, configurationGate, fileMayMatch, packageClause, packageMayMatch, type Gate, type PackageContext } from '../src/config/prefilter.ts';
-import { makeGateDir, recordArchiveDeps, recordActionDeps, recordCachedArchiveDeps, recordEmptyArchives, recordLinkAdditions, writeGate, type GatedAspect } from '../src/jobserver/compile-gate.ts';
+import { archiveRecord, makeGateDir, recordArchiveDeps, recordActionDeps, recordCachedArchiveDeps, recordEmptyArchives, recordLinkAdditions, writeGate, type GatedAspect } from '../src/jobserver/compile-gate.ts';
 import { appendMember, readMember } from '../src/gobuild/archive.ts';
 import { parseImportConfig } from '../src/gobuild/importcfg.ts';
 import { LinkDeps } from '../src/gobuild/linkdeps.ts';
@@ -206,7 +206,7 @@ test('bin/orchestrion runs a compile directly only when the gate is closed for i
   appendMember(expected, 'link.deps', inherited.format());
   assert.deepEqual(fs.readFileSync(carrier.out), fs.readFileSync(expected));
   // Its own record, for its importers.
-  assert.equal(fs.readFileSync(path.join(carrier.gateDir, 'deps', carrier.out), 'utf8'), inherited.format());
+  assert.equal(fs.readFileSync(archiveRecord(carrier.gateDir, carrier.out), 'utf8'), inherited.format());
   // A main package imports what it inherits (Node's generated file): through Node.
   const main = gateFixture(gate, { 'a.go': 'package main\n' }, plainCfg, 'main');
   recordArchiveDeps(main.gateDir, path.join(main.work, 'b002', '_pkg_.a'), '#link.deps@v2\nimport\texample.com/z\n');
@@ -282,7 +282,7 @@ test('bin/orchestrion links directly when the main compile through Node recorded
   // A record in a format the shell does not read; an archive of go's cache nothing is known of.
   recordArchiveDeps(gateDir, b('b002'), '#link.deps@v1\nfmt\n');
   assert.notEqual(call().stdout.split('\n')[0], 'linked-directly');
-  fs.rmSync(path.join(gateDir, 'deps', b('b002')));
+  fs.rmSync(archiveRecord(gateDir, b('b002')));
   const cached = path.join(dir, 'gocache', 'ab', `${'ab'.repeat(32)}-d`);
   fs.writeFileSync(cfg, original);
   const withCached = `${original}packagefile io=${cached}\n`;
@@ -295,7 +295,7 @@ test('bin/orchestrion links directly when the main compile through Node recorded
   recordEmptyArchives(gateDir, [cached]);
   assert.equal(callWith(withCached).stdout.split('\n')[0], 'linked-directly');
   // Nothing in the link carries link.deps: the importcfg as cmd/go wrote it.
-  fs.rmSync(path.join(gateDir, 'deps', mainArchive));
+  fs.rmSync(archiveRecord(gateDir, mainArchive));
   r = callWith(original);
   assert.equal(r.stdout, `linked-directly\n${original}`, r.stderr);
 });

@@ -8,7 +8,7 @@
 // `main` exists, its -p neither `main` nor other than its import path.
 //
 // A compile must also pass on the link.deps of its imports (src/gobuild/linkdeps.ts). The shell
-// does so for a package that is not main from records: `deps/<archive path>` holds the link.deps of
+// does so for a package that is not main from records: `deps/<archive dir>%<name>` holds the link.deps of
 // an archive this build wrote that has some, written by whoever wrote it (a compile, through Node or
 // the shell, before it returns to go; a compile that takes another's outputs). An archive of the
 // build's $WORK without a record has none; one from go's cache must be known from the facts
@@ -24,7 +24,9 @@
 //             the ones above). Orchestrion's special cases: dd-trace-go's own packages receive only
 //             tracer-internal aspects, so a `packagefile net/http=` needle of an aspect for users'
 //             code no longer sends them to Node; orchestrion's own are never woven.
-//   deps/     deps/<absolute archive path>: the link.deps of an archive of this build that has some
+//   deps/     deps/<absolute archive directory>%<archive name>: the link.deps of an archive of this
+//             build that has some. One directory per $WORK, not per action (b001/, b002/, …): the
+//             shell then makes one directory per build, not a process per compile
 //   links/    links/<absolute path of a main package's archive>: the packagefile lines its compile
 //             through Node resolved into its importcfg (its link-time dependencies and all they need).
 //             bin/orchestrion runs that package's link directly, those lines added to cmd/go's
@@ -124,13 +126,18 @@ export function recordActionDeps(dir: string, buildID: string, text: string): vo
   }
 }
 
+/** Where the link.deps of `archive` (an absolute path) of this build are recorded (see `deps/`). */
+export function archiveRecord(dir: string, archive: string): string {
+  return path.join(dir, 'deps', `${path.dirname(archive)}%${path.basename(archive)}`);
+}
+
 /**
  * Records the link.deps (`text`, as in the archive) of the archive at the absolute path `archive`,
  * which this process wrote: its importers can then be compiled directly. Throws when it cannot: the
  * compile must fail rather than let an importer lose them.
  */
 export function recordArchiveDeps(dir: string, archive: string, text: string): void {
-  const record = path.join(dir, 'deps', archive);
+  const record = archiveRecord(dir, archive);
   fs.mkdirSync(path.dirname(record), { recursive: true });
   fs.writeFileSync(record, text);
 }

@@ -8,12 +8,12 @@
 // `main` exists, its -p neither `main` nor other than its import path.
 //
 // A compile must also pass on the link.deps of its imports (src/gobuild/linkdeps.ts). The shell
-// does so for a package that is not main from records: `deps/<archive dir>%<name>` holds the link.deps of
-// an archive this build wrote that has some, written by whoever wrote it (a compile, through Node or
-// the shell, before it returns to go; a compile that takes another's outputs). An archive of the
-// build's $WORK without a record has none; one from go's cache must be known from the facts
-// (`facts/deps/`, or its action in `facts/ids/`: go writes the build ID, action ID first, on an
-// archive's fourth line), or the gate stays open.
+// does so for a package that is not main from records: `deps/<archive dir>%<name>` holds the
+// link.deps of an archive this build wrote that has some, written by whoever wrote it (a compile,
+// through Node or the shell, before it returns to go; a compile that takes another's outputs). An
+// archive of the build's $WORK without a record has none; one from go's cache must be known from
+// the facts (`facts/deps/`, or its action in `facts/ids/`: go writes the build ID, action ID first,
+// on an archive's fourth line), or the gate stays open.
 //
 // Files in the directory ($ORCHESTRION_GATE_DIR, one per `orchestrion go` build, removed with it):
 //   needles   fixed strings, one per line; written last: until it exists every compile goes through Node
